@@ -1,0 +1,85 @@
+/** One flag evaluation, with GO Feature Flag's JSON field names and meaning. */
+export interface FeatureEvent {
+  kind: 'feature';
+  /** `'user'`, or `'anonymousUser'` when the evaluation context is anonymous. */
+  contextKind: string;
+  userKey: string;
+  /** Unix seconds. */
+  creationDate: number;
+  /** Flag key. */
+  key: string;
+  /** Variation name; `'SdkDefault'` when the evaluation failed. */
+  variation: string;
+  value: unknown;
+  /** True when the default was served because the evaluation failed. */
+  default: boolean;
+  version?: string;
+  /** `'SERVER'` (evaluated in-process) or `'PROVIDER_CACHE'` (sent by a client provider). */
+  source: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** A tracking call (`track(name, context, details)`), GO Feature Flag's TrackingEvent. */
+export interface TrackingEvent {
+  kind: 'tracking';
+  contextKind: string;
+  userKey: string;
+  creationDate: number;
+  /** Tracking event name. */
+  key: string;
+  evaluationContext: Record<string, unknown>;
+  trackingEventDetails: Record<string, unknown>;
+}
+
+export type ExportableEvent = FeatureEvent | TrackingEvent;
+
+/** The evaluation context, as OpenFeature and GO Feature Flag shape it. */
+export interface EvaluationContext {
+  targetingKey?: string;
+  anonymous?: unknown;
+  gofeatureflag?: { exporterMetadata?: Record<string, unknown> } & Record<string, unknown>;
+  [attribute: string]: unknown;
+}
+
+/** What the evaluation returned, as OpenFeature's evaluation details shape it. */
+export interface EvaluationDetails {
+  value: unknown;
+  variant?: string;
+  /** Set when the evaluation failed and the default was served. */
+  errorCode?: string;
+  reason?: string;
+  /** Flag version, when the flag has one. */
+  version?: string;
+}
+
+export const SDK_DEFAULT_VARIATION = 'SdkDefault';
+
+/** Context kind of an evaluation context: GO Feature Flag's rule (`anonymous: true`). */
+export function contextKindOf(context: EvaluationContext): string {
+  return context.anonymous === true ? 'anonymousUser' : 'user';
+}
+
+/** Builds the event GO Feature Flag records for one evaluation. */
+export function createFeatureEvent(
+  flagKey: string,
+  context: EvaluationContext,
+  details: EvaluationDetails,
+  options: { source?: string; creationDate?: number } = {},
+): FeatureEvent {
+  const failed = details.errorCode !== undefined || details.reason === 'ERROR';
+  const event: FeatureEvent = {
+    kind: 'feature',
+    contextKind: contextKindOf(context),
+    userKey: context.targetingKey ?? '',
+    creationDate: options.creationDate ?? Math.floor(Date.now() / 1000),
+    key: flagKey,
+    variation: failed ? SDK_DEFAULT_VARIATION : (details.variant ?? SDK_DEFAULT_VARIATION),
+    value: details.value,
+    default: failed,
+    version: details.version ?? '',
+    source: options.source ?? 'SERVER',
+  };
+  const metadata = context.gofeatureflag?.exporterMetadata;
+  if (metadata && Object.keys(metadata).length > 0) event.metadata = { ...metadata };
+  return event;
+}

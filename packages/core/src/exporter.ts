@@ -1,0 +1,28 @@
+import type { ExportableEvent } from './events.js';
+import type { Logger } from './logger.js';
+
+/** What one export attempt knows about itself. */
+export interface ExportContext {
+  /** One per attempt: aborted by the export timeout, the close deadline or the caller. */
+  signal: AbortSignal;
+  logger: Logger;
+  /** Fixed when the batch is cut, the same on every retry: make retries idempotent with it. */
+  batchId: string;
+  /** 1 for the first attempt of a batch. */
+  attempt: number;
+  /** Epoch ms by which this attempt must be over. */
+  deadline: number;
+  /** Epoch ms at which the batch was cut; the same on every retry (object names use it). */
+  batchCreatedAt: number;
+}
+
+/** What `export()` may resolve with. `rejected`: indexes the sink refused for good (counted failed, never retried). */
+export type ExportResult = void | { rejected?: readonly number[] };
+
+/** A sink. Bulk exporters get batches; streaming ones (`isBulk() === false`) one event per call. */
+export interface Exporter<E extends ExportableEvent = ExportableEvent> {
+  /** Read once, at construction of the DataExporter. */
+  isBulk(): boolean;
+  export(events: readonly E[], context: ExportContext): Promise<ExportResult>;
+  close?(): Promise<void>;
+}

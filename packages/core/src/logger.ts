@@ -1,0 +1,18 @@
+/** A pino-style logger: `logger.warn({ err, exporter }, 'message')`. pino, bunyan and console adapters fit. */
+export interface Logger {
+  debug(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Warnings and errors to the console; debug and info are left out. */
+export const consoleLogger: Logger = {
+  debug() {},
+  info() {},
+  warn: (fields, message) => console.warn(`[ff-exporter] ${message}`, fields),
+  error: (fields, message) => console.error(`[ff-exporter] ${message}`, fields),
+};
+
+/** Discards everything: for tests and for callers who read `stats()` and diagnostics instead. */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
