@@ -21,7 +21,8 @@ const FIELDS: Record<string, Field> = {
   CreationDate: get('creationDate'),
   Key: get('key'),
   Variation: get('variation'),
-  Value: get('value'),
+  // An interface{} in Go: nil prints as `<nil>`.
+  Value: (event) => (event as { value?: unknown }).value ?? '<nil>',
   Default: get('default'),
   Version: get('version'),
   Source: get('source'),
@@ -32,12 +33,13 @@ const FIELDS: Record<string, Field> = {
 };
 
 /**
- * A value as Go's text/template prints it (`<nil>` for nil), except objects and arrays, written as
- * JSON. Values holding `;`, `"` or a line break are quoted RFC 4180-style: theirs would corrupt the row.
+ * A field as Go's text/template prints it (a missing string field is empty), except objects and
+ * arrays, written as JSON. Values holding `;`, `"` or a line break are quoted RFC 4180-style: theirs
+ * would corrupt the row.
  */
 function text(value: unknown): string {
   let out: string;
-  if (value === null || value === undefined) out = '<nil>';
+  if (value === null || value === undefined) out = '';
   else if (typeof value === 'object') out = JSON.stringify(value);
   else if (typeof value === 'function' || typeof value === 'symbol') throw new TypeError(`a ${typeof value} value cannot be serialised`);
   else out = String(value);

@@ -1,0 +1,2 @@
+export { FileExporter, type FileExporterOptions } from './file-exporter.js';
+export { FileStore } from './file-store.js';
