@@ -68,7 +68,7 @@ step('build', () => pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors
 
 switch (task) {
   case 'demo':
-    run(process.execPath, ['examples/demo/dist/main.js', ...process.argv.slice(3)]);
+    run(process.execPath, ['examples/demo/dist/main.mjs', ...process.argv.slice(3)]);
     break;
   case 'test':
     step('lint', () => pnpm(['exec', 'biome', 'check', '.']));
