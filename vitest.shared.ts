@@ -9,5 +9,8 @@ export const workspaceSources: Record<string, string> = Object.fromEntries(
   readdirSync(packages)
     .map((dir) => join(packages, dir))
     .filter((dir) => existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'src', 'index.ts')))
-    .map((dir) => [JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name, join(dir, 'src', 'index.ts')]),
+    .map((dir) => [
+      JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name,
+      join(dir, 'src', 'index.ts'),
+    ]),
 );

@@ -53,12 +53,25 @@ function vitest(args) {
   const report = join(root, '.vitest-results.json');
   const result = spawnSync(
     process.execPath,
-    [pnpmBin(), 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args],
+    [
+      pnpmBin(),
+      'exec',
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+      ...args,
+    ],
     { cwd: root, stdio: 'inherit' },
   );
   if (existsSync(report)) {
-    const { numPassedTests, numFailedTests, numPendingTests, numTodoTests } = JSON.parse(readFileSync(report, 'utf8'));
-    process.stdout.write(`\nTests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests + numTodoTests} skipped\n`);
+    const { numPassedTests, numFailedTests, numPendingTests, numTodoTests } = JSON.parse(
+      readFileSync(report, 'utf8'),
+    );
+    process.stdout.write(
+      `\nTests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests + numTodoTests} skipped\n`,
+    );
   }
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
@@ -73,6 +86,9 @@ switch (task) {
   case 'test':
     step('lint', () => pnpm(['exec', 'biome', 'check', '.']));
     step('typecheck', () => pnpm(['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']));
+    step('package checks (publint, attw)', () =>
+      pnpm(['exec', 'turbo', 'run', 'test:build', '--output-logs=errors-only']),
+    );
     step('test-services', () => run(process.execPath, ['test-services/install.mjs']));
     step('vitest', () => vitest(process.argv.slice(3)));
     break;

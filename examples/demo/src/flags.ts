@@ -10,23 +10,48 @@ interface Flag {
 
 /** A small flag set, evaluated the way a flag SDK buckets users: a stable hash of flag and user. */
 export const flags: Record<string, Flag> = {
-  'new-checkout': { variations: { on: true, off: false }, rollout: [['on', 20], ['off', 80]], version: '4' },
+  'new-checkout': {
+    variations: { on: true, off: false },
+    rollout: [
+      ['on', 20],
+      ['off', 80],
+    ],
+    version: '4',
+  },
   'search-ranking': {
     variations: { control: 'bm25', treatment: 'semantic' },
-    rollout: [['control', 50], ['treatment', 50]],
+    rollout: [
+      ['control', 50],
+      ['treatment', 50],
+    ],
     version: '12',
   },
   'price-display': {
     variations: { plain: { currency: 'EUR', decimals: 2 }, rounded: { currency: 'EUR', decimals: 0 } },
-    rollout: [['plain', 70], ['rounded', 30]],
+    rollout: [
+      ['plain', 70],
+      ['rounded', 30],
+    ],
     version: '2',
   },
   'banner-text': {
     variations: { hello: 'Hello 👋', bonjour: 'Bonjour; ça va ?', empty: '' },
-    rollout: [['hello', 40], ['bonjour', 40], ['empty', 20]],
+    rollout: [
+      ['hello', 40],
+      ['bonjour', 40],
+      ['empty', 20],
+    ],
     version: '7',
   },
-  'max-items': { variations: { low: 10, mid: 25, high: 100 }, rollout: [['low', 10], ['mid', 60], ['high', 30]], version: '1' },
+  'max-items': {
+    variations: { low: 10, mid: 25, high: 100 },
+    rollout: [
+      ['low', 10],
+      ['mid', 60],
+      ['high', 30],
+    ],
+    version: '1',
+  },
 };
 
 /** One in this many evaluations asks for a flag that does not exist: the SDK serves its default. */

@@ -49,7 +49,11 @@ async function main(): Promise<void> {
   const step = Math.max(1, Math.floor(evaluations / 10));
   for (let n = 1; n <= evaluations; n++) {
     const user = n % users;
-    const context = { targetingKey: `user-${user}`, anonymous: user % 10 === 0, plan: user % 3 ? 'free' : 'pro' };
+    const context = {
+      targetingKey: `user-${user}`,
+      anonymous: user % 10 === 0,
+      plan: user % 3 ? 'free' : 'pro',
+    };
     const flagKey = flagKeys[n % flagKeys.length]!;
     const event = createFeatureEvent(flagKey, context, evaluate(flagKey, context, n));
     count(evaluated, event.key, event.variation);
@@ -67,7 +71,9 @@ async function main(): Promise<void> {
   await events.close();
   const seconds = (performance.now() - started) / 1000;
 
-  console.log(`\nDone in ${seconds.toFixed(2)} s (${number(Math.round(evaluations / seconds))} evaluations/s, exported to both formats)\n`);
+  console.log(
+    `\nDone in ${seconds.toFixed(2)} s (${number(Math.round(evaluations / seconds))} evaluations/s, exported to both formats)\n`,
+  );
   console.log('format   received   exported  dropped  failed  files      bytes  read back');
   let ok = true;
   for (const [format, s] of Object.entries(events.stats())) {
@@ -88,7 +94,9 @@ async function main(): Promise<void> {
       .map(([v, n]) => `${v} ${number(n)} (${((100 * n) / total).toFixed(1)}%)`);
     console.log(`  ${flag.padEnd(16)} ${parts.join('   ')}`);
   }
-  console.log('\n(SdkDefault: the flag was missing or the evaluation failed, so the SDK served its default.)');
+  console.log(
+    '\n(SdkDefault: the flag was missing or the evaluation failed, so the SDK served its default.)',
+  );
   if (!ok) {
     console.error('\nThe files do not hold what was evaluated: see above.');
     process.exitCode = 1;

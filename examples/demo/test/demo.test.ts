@@ -7,16 +7,23 @@ import { describe, expect, it } from 'vitest';
 const main = join(import.meta.dirname, '..', 'dist', 'main.mjs');
 
 describe('the demo', () => {
-  it.skipIf(!existsSync(main))('exports every evaluation as JSON Lines and CSV and reads the same counts back', () => {
-    const outputDir = join(mkdtempSync(join(tmpdir(), 'ff-demo-')), 'out');
-    const output = execFileSync(process.execPath, [main, '--evaluations', '20000', '--output-dir', outputDir], {
-      encoding: 'utf8',
-    });
-    expect(output).toMatch(/^json\s+20,000\s+20,000\s+0\s+0\s+\d+\s+[\d,]+\s+every event, counts match$/m);
-    expect(output).toMatch(/^csv\s+20,000\s+20,000\s+0\s+0\s+\d+\s+[\d,]+\s+every event, counts match$/m);
-    expect(output).toMatch(/retired-flag\s+SdkDefault/);
-    const files = readdirSync(outputDir);
-    expect(files.some((f) => f.endsWith('.json'))).toBe(true);
-    expect(files.some((f) => f.endsWith('.csv'))).toBe(true);
-  });
+  it.skipIf(!existsSync(main))(
+    'exports every evaluation as JSON Lines and CSV and reads the same counts back',
+    () => {
+      const outputDir = join(mkdtempSync(join(tmpdir(), 'ff-demo-')), 'out');
+      const output = execFileSync(
+        process.execPath,
+        [main, '--evaluations', '20000', '--output-dir', outputDir],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(output).toMatch(/^json\s+20,000\s+20,000\s+0\s+0\s+\d+\s+[\d,]+\s+every event, counts match$/m);
+      expect(output).toMatch(/^csv\s+20,000\s+20,000\s+0\s+0\s+\d+\s+[\d,]+\s+every event, counts match$/m);
+      expect(output).toMatch(/retired-flag\s+SdkDefault/);
+      const files = readdirSync(outputDir);
+      expect(files.some((f) => f.endsWith('.json'))).toBe(true);
+      expect(files.some((f) => f.endsWith('.csv'))).toBe(true);
+    },
+  );
 });

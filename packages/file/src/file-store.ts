@@ -14,7 +14,11 @@ const TRANSIENT = new Set(['ENOSPC', 'EDQUOT', 'EMFILE', 'ENFILE', 'EBUSY', 'EAG
 export class FileStore implements BlobStore {
   constructor(readonly outputDir: string) {}
 
-  async create(name: string, body: AsyncIterable<Uint8Array>, options: BlobWriteOptions): Promise<'created' | 'exists'> {
+  async create(
+    name: string,
+    body: AsyncIterable<Uint8Array>,
+    options: BlobWriteOptions,
+  ): Promise<'created' | 'exists'> {
     const target = join(this.outputDir, name);
     const temp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
     try {
@@ -50,5 +54,8 @@ function classify(err: unknown, outputDir: string): unknown {
   if (code === undefined) return err;
   const retryable = TRANSIENT.has(code);
   const hint = retryable ? 'will retry' : 'check that outputDir is a writable folder';
-  return new ExportError(`cannot write to outputDir '${outputDir}' (${code}): ${hint}`, { retryable, cause: err });
+  return new ExportError(`cannot write to outputDir '${outputDir}' (${code}): ${hint}`, {
+    retryable,
+    cause: err,
+  });
 }

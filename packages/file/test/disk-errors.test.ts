@@ -19,7 +19,11 @@ function recordingLogger(): Logger & { errors: string[] } {
   return { ...silentLogger, error, errors };
 }
 
-function exporterFor(outputDir: string, logger: Logger, retry = { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 50 }) {
+function exporterFor(
+  outputDir: string,
+  logger: Logger,
+  retry = { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 50 },
+) {
   return new DataExporter({
     exporter: new FileExporter({ outputDir }),
     logger,
@@ -46,59 +50,72 @@ describe('disk errors are reported and counted, never thrown into add()', () => 
     await data.close();
   });
 
-  it.skipIf(!canMountTmpfs)('full disk: retried, then counted failed; no file, no temporary file left', async () => {
-    const disk = smallDisk(256);
-    cleanups.push(() => disk.dispose());
-    disk.fill();
-    const logger = recordingLogger();
-    const data = exporterFor(disk.outputDir, logger);
-    for (const event of featureEvents(500)) data.add(event);
-    await data.flush();
-    const stats = data.stats();
-    expect(stats).toMatchObject({ received: 500, exported: 0, failed: 500, pending: 0, retries: 2 });
-    expect(invariant(stats)).toBe(stats.received);
-    expect(logger.errors.join('\n')).toMatch(/ENOSPC/);
-    expect(readdirSync(disk.outputDir)).toEqual([]);
-    await data.close();
-  });
+  it.skipIf(!canMountTmpfs)(
+    'full disk: retried, then counted failed; no file, no temporary file left',
+    async () => {
+      const disk = smallDisk(256);
+      cleanups.push(() => disk.dispose());
+      disk.fill();
+      const logger = recordingLogger();
+      const data = exporterFor(disk.outputDir, logger);
+      for (const event of featureEvents(500)) data.add(event);
+      await data.flush();
+      const stats = data.stats();
+      expect(stats).toMatchObject({ received: 500, exported: 0, failed: 500, pending: 0, retries: 2 });
+      expect(invariant(stats)).toBe(stats.received);
+      expect(logger.errors.join('\n')).toMatch(/ENOSPC/);
+      expect(readdirSync(disk.outputDir)).toEqual([]);
+      await data.close();
+    },
+  );
 
-  it.skipIf(!canMountTmpfs)('full disk that frees up during the retries: every event lands exactly once', async () => {
-    const disk = smallDisk(256);
-    cleanups.push(() => disk.dispose());
-    disk.fill();
-    const data = exporterFor(disk.outputDir, silentLogger, { maxAttempts: 10, initialDelayMs: 50, maxDelayMs: 100 });
-    const failedOnce = new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        if (data.stats().retries > 0) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 5);
-    });
-    for (const event of featureEvents(500)) data.add(event);
-    const flushed = data.flush();
-    await failedOnce;
-    disk.free();
-    await flushed;
-    expect(data.stats()).toMatchObject({ received: 500, exported: 500, failed: 0, pending: 0 });
-    const files = readdirSync(disk.outputDir);
-    expect(files).toHaveLength(1);
-    const lines = readFileSync(join(disk.outputDir, files[0]!), 'utf8').trim().split('\n');
-    expect(lines.map((l) => JSON.parse(l).userKey)).toEqual(featureEvents(500).map((e) => e.userKey));
-    await data.close();
-  });
+  it.skipIf(!canMountTmpfs)(
+    'full disk that frees up during the retries: every event lands exactly once',
+    async () => {
+      const disk = smallDisk(256);
+      cleanups.push(() => disk.dispose());
+      disk.fill();
+      const data = exporterFor(disk.outputDir, silentLogger, {
+        maxAttempts: 10,
+        initialDelayMs: 50,
+        maxDelayMs: 100,
+      });
+      const failedOnce = new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          if (data.stats().retries > 0) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 5);
+      });
+      for (const event of featureEvents(500)) data.add(event);
+      const flushed = data.flush();
+      await failedOnce;
+      disk.free();
+      await flushed;
+      expect(data.stats()).toMatchObject({ received: 500, exported: 500, failed: 0, pending: 0 });
+      const files = readdirSync(disk.outputDir);
+      expect(files).toHaveLength(1);
+      const lines = readFileSync(join(disk.outputDir, files[0]!), 'utf8').trim().split('\n');
+      expect(lines.map((l) => JSON.parse(l).userKey)).toEqual(featureEvents(500).map((e) => e.userKey));
+      await data.close();
+    },
+  );
 
-  it.skipIf(!canMakeImmutable)('read-only folder (immutable even to root): failed at once, counted', async () => {
-    const folder = immutableDir();
-    cleanups.push(() => folder.dispose());
-    const logger = recordingLogger();
-    const data = exporterFor(folder.dir, logger);
-    for (const event of featureEvents(10)) data.add(event);
-    await data.flush();
-    expect(data.stats()).toMatchObject({ received: 10, failed: 10, exported: 0, pending: 0, retries: 0 });
-    expect(logger.errors.join('\n')).toMatch(/EPERM|EACCES|EROFS/);
-    await data.close();
-  });
+  it.skipIf(!canMakeImmutable)(
+    'read-only folder (immutable even to root): failed at once, counted',
+    async () => {
+      const folder = immutableDir();
+      cleanups.push(() => folder.dispose());
+      const logger = recordingLogger();
+      const data = exporterFor(folder.dir, logger);
+      for (const event of featureEvents(10)) data.add(event);
+      await data.flush();
+      expect(data.stats()).toMatchObject({ received: 10, failed: 10, exported: 0, pending: 0, retries: 0 });
+      expect(logger.errors.join('\n')).toMatch(/EPERM|EACCES|EROFS/);
+      await data.close();
+    },
+  );
 
   it('a file is never visible half-written: every file a reader sees under its final name is complete', async () => {
     const outputDir = mkdtempSync(join(tmpdir(), 'ff-atomic-'));
@@ -119,7 +136,9 @@ describe('disk errors are reported and counted, never thrown into add()', () => 
     await data.flush();
     clearInterval(reader);
     const written = readdirSync(outputDir).filter((n) => n.endsWith('.json'));
-    seen.push(...written.map((name) => readFileSync(join(outputDir, name), 'utf8').trim().split('\n').length));
+    seen.push(
+      ...written.map((name) => readFileSync(join(outputDir, name), 'utf8').trim().split('\n').length),
+    );
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((lines) => lines === 100_000)).toBe(true);
     expect(readdirSync(outputDir).filter((n) => n.startsWith('.'))).toEqual([]);

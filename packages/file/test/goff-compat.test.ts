@@ -46,7 +46,11 @@ const events: FeatureEvent[] = [
 ];
 
 async function exportAll(options: ConstructorParameters<typeof FileExporter>[0]) {
-  const data = new DataExporter({ exporter: new FileExporter(options), logger: silentLogger, exportAtExit: false });
+  const data = new DataExporter({
+    exporter: new FileExporter(options),
+    logger: silentLogger,
+    exportAtExit: false,
+  });
   for (const event of events) data.add(event);
   await data.close();
   expect(data.stats()).toMatchObject({ received: 3, exported: 3, failed: 0, pending: 0 });
@@ -64,7 +68,18 @@ describe('FileExporter output equals GO Feature Flag’s', () => {
     expect(lines.pop()).toBe('');
     // Written out by hand from GO Feature Flag's FeatureEvent struct tags (json.Marshal order).
     expect(lines.map((l) => Object.keys(JSON.parse(l)))).toEqual([
-      ['kind', 'contextKind', 'userKey', 'creationDate', 'key', 'variation', 'value', 'default', 'version', 'source'],
+      [
+        'kind',
+        'contextKind',
+        'userKey',
+        'creationDate',
+        'key',
+        'variation',
+        'value',
+        'default',
+        'version',
+        'source',
+      ],
       [
         'kind',
         'contextKind',
@@ -86,7 +101,17 @@ describe('FileExporter output equals GO Feature Flag’s', () => {
     expect(lines.map((l) => JSON.parse(l))).toEqual([
       { ...events[0] },
       { ...events[1], version: '' },
-      { kind: 'feature', userKey: 'u-2', creationDate: 1700000002, key: 'limits', variation: 'big', value: { max: 10, tags: ['x'] }, default: false, version: '', source: 'SERVER' },
+      {
+        kind: 'feature',
+        userKey: 'u-2',
+        creationDate: 1700000002,
+        key: 'limits',
+        variation: 'big',
+        value: { max: 10, tags: ['x'] },
+        default: false,
+        version: '',
+        source: 'SERVER',
+      },
     ]);
   });
 
@@ -114,6 +139,8 @@ describe('FileExporter output equals GO Feature Flag’s', () => {
       filename: 'evals-{{ .Timestamp}}-{{ .BatchId}}.{{ .Format}}',
     });
     expect(name).toMatch(/^evals-\d{10}-[0-9a-f]{8}-\d+\.csv$/);
-    expect(text).toBe('2023-11-14T22:13:20Z,new-checkout,3\n2023-11-14T22:13:21Z,banner,\n2023-11-14T22:13:22Z,limits,\n');
+    expect(text).toBe(
+      '2023-11-14T22:13:20Z,new-checkout,3\n2023-11-14T22:13:21Z,banner,\n2023-11-14T22:13:22Z,limits,\n',
+    );
   });
 });
