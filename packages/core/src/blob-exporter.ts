@@ -1,6 +1,6 @@
 import type { ExportableEvent } from './events.js';
-import type { ExportContext, ExportResult, Exporter } from './exporter.js';
 import { ExportError } from './export-error.js';
+import type { ExportContext, Exporter, ExportResult } from './exporter.js';
 import type { Format } from './formats/format.js';
 import { type FormatOption, type FormatSettings, resolveFormat } from './formats/resolve-format.js';
 import { ObjectNamer } from './object-name.js';
@@ -11,7 +11,11 @@ export interface BlobStore {
    * Creates the object `name` from `body`, create-only: resolves `'exists'`, writing nothing, when an
    * object of that name is already there. Throws ExportError for failures it can classify.
    */
-  create(name: string, body: AsyncIterable<Uint8Array>, options: BlobWriteOptions): Promise<'created' | 'exists'>;
+  create(
+    name: string,
+    body: AsyncIterable<Uint8Array>,
+    options: BlobWriteOptions,
+  ): Promise<'created' | 'exists'>;
   close?(): Promise<void>;
 }
 
@@ -67,9 +71,13 @@ export class BlobExporter implements Exporter {
       signal: context.signal,
     });
     if (outcome === 'exists' && context.attempt === 1) {
-      throw new ExportError(`object '${name}' already exists: refusing to overwrite it`, { retryable: false });
+      throw new ExportError(`object '${name}' already exists: refusing to overwrite it`, {
+        retryable: false,
+      });
     }
-    // 'exists' on a retry: an earlier attempt of this batch wrote it, so it is delivered.
+    // 'exists' on a retry: an earlier attempt of this batch wrote it, so it is delivered. The store read
+    // no body then: encode the rest anyway so that `rejected` names every unserialisable event.
+    if (outcome === 'exists') for await (const _ of body) void _;
     return { rejected };
   }
 

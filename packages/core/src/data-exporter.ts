@@ -1,12 +1,12 @@
 import { backoffDelay, sleep } from './backoff.js';
+import { nextBatchId } from './batch-id.js';
 import { type DiagnosticsMessage, diagnostics } from './diagnostics.js';
 import type { ExportableEvent } from './events.js';
 import { closeAtExit, forgetAtExit } from './exit-hook.js';
-import { type ExportContext, type ExportResult } from './exporter.js';
 import { ExportError, isExportError } from './export-error.js';
+import type { ExportContext, ExportResult } from './exporter.js';
 import { Fifo } from './fifo.js';
 import { type DataExporterOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { nextBatchId } from './batch-id.js';
 
 export interface ExporterStats {
   /** Events given to add() (of this DataExporter's eventType). */
@@ -40,6 +40,8 @@ interface Batch<E> {
 interface FlushWaiter {
   target: number;
   resolve: () => void;
+  /** flush({ timeoutMs })'s timer: cleared when the waiter resolves, so it never holds the process open. */
+  timer?: NodeJS.Timeout;
 }
 
 /**
@@ -98,7 +100,10 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
   add(event: E): void {
     if (event?.kind !== this.#kind) return;
     this.#received++;
-    if (this.#buffer.length + this.#inFlight >= this.#capacity) return this.#drop();
+    if (this.#buffer.length + this.#inFlight >= this.#capacity) {
+      this.#drop();
+      return;
+    }
     if (this.#buffer.push(event) >= this.#cutAt) this.#bufferFull();
   }
 
@@ -111,7 +116,7 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
       const waiter: FlushWaiter = { target, resolve };
       this.#waiters.push(waiter);
       if (options.timeoutMs !== undefined) {
-        setTimeout(() => {
+        waiter.timer = setTimeout(() => {
           this.#waiters = this.#waiters.filter((w) => w !== waiter);
           resolve();
         }, options.timeoutMs);
@@ -181,7 +186,8 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
         { exporter: this.name, events: count },
         `close deadline reached: ${count} events not delivered, counted as failed`,
       );
-      if (diagnostics.failed.hasSubscribers) diagnostics.failed.publish({ exporter: this.name, events: count });
+      if (diagnostics.failed.hasSubscribers)
+        diagnostics.failed.publish({ exporter: this.name, events: count });
     }
     this.#settle(0, count);
   }
@@ -281,7 +287,7 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
         deadline,
         batchCreatedAt: batch.createdAt,
       };
-      let result: ExportResult;
+      let result: ExportResult | undefined;
       let error: unknown;
       try {
         result = await exporter.export(batch.events, context);
@@ -297,7 +303,10 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
       if (classified?.undelivered) this.#narrow(batch, classified.undelivered);
       if (batch.events.length === 0) return this.#checkWaiters();
       const elapsed = Date.now() - firstAttemptAt;
-      const delay = Math.max(backoffDelay(retry, batch.attempt), classified?.retryAfterMs ?? 0);
+      // Once close() has begun, no backoff or Retry-After is waited out: the last attempt comes at once.
+      const delay = this.#closing.signal.aborted
+        ? 0
+        : Math.max(backoffDelay(retry, batch.attempt), classified?.retryAfterMs ?? 0);
       const reason =
         classified?.retryable === false
           ? 'non-retryable error'
@@ -331,7 +340,8 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
         { exporter: this.name, batchId: batch.id, rejected: rejected.length },
         `${rejected.length} of ${batch.events.length} events rejected by the sink (unserialisable or refused)`,
       );
-      if (diagnostics.failed.hasSubscribers) diagnostics.failed.publish(this.#message(batch, rejected.length));
+      if (diagnostics.failed.hasSubscribers)
+        diagnostics.failed.publish(this.#message(batch, rejected.length));
     }
     if (diagnostics.exported.hasSubscribers) diagnostics.exported.publish(this.#message(batch, exported));
     batch.events = [];
@@ -385,13 +395,19 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
     if (this.#waiters.length === 0) return;
     this.#waiters = this.#waiters.filter((waiter) => {
       if (!this.#reached(waiter.target)) return true;
+      clearTimeout(waiter.timer);
       waiter.resolve();
       return false;
     });
   }
 
   #message(batch: Batch<E>, events: number, error?: unknown): DiagnosticsMessage {
-    const message: DiagnosticsMessage = { exporter: this.name, events, batchId: batch.id, attempt: batch.attempt };
+    const message: DiagnosticsMessage = {
+      exporter: this.name,
+      events,
+      batchId: batch.id,
+      attempt: batch.attempt,
+    };
     if (error !== undefined) message.error = error;
     return message;
   }
@@ -400,5 +416,7 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
 /** Valid, distinct indexes into a batch of `length`, ascending. */
 function uniqueIndexes(indexes: readonly number[] | undefined, length: number): number[] {
   if (!indexes || indexes.length === 0) return [];
-  return [...new Set(indexes)].filter((i) => Number.isInteger(i) && i >= 0 && i < length).sort((a, b) => a - b);
+  return [...new Set(indexes)]
+    .filter((i) => Number.isInteger(i) && i >= 0 && i < length)
+    .sort((a, b) => a - b);
 }

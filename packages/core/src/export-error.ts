@@ -31,7 +31,10 @@ export class ExportError extends Error {
     return true;
   }
 
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // The brand stands for ExportError itself; a subclass keeps ordinary prototype-chain instanceof.
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was called on, maybe a subclass
+    if (this !== ExportError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return isExportError(value);
   }
 }

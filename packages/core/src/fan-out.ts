@@ -12,7 +12,9 @@ export interface FanOut<E extends ExportableEvent = ExportableEvent> {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-export function fanOut<E extends ExportableEvent = ExportableEvent>(...members: DataExporter<E>[]): FanOut<E> {
+export function fanOut<E extends ExportableEvent = ExportableEvent>(
+  ...members: DataExporter<E>[]
+): FanOut<E> {
   const names = new Set(members.map((m) => m.name));
   if (names.size !== members.length) {
     throw new TypeError('fanOut: every DataExporter needs a distinct name (set the name option)');

@@ -8,7 +8,9 @@ const PLACEHOLDER = /\{\{\s*(.*?)\s*\}\}/g;
 
 function refuseEscape(option: string, value: string): void {
   if (value.startsWith('/') || value.startsWith('\\') || value.split(/[/\\]/).includes('..')) {
-    throw new TypeError(`${option} '${value}' would escape the output location: use a relative name without '..'`);
+    throw new TypeError(
+      `${option} '${value}' would escape the output location: use a relative name without '..'`,
+    );
   }
 }
 

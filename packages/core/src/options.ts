@@ -73,23 +73,31 @@ function integer(option: string, value: unknown, min: number): number {
   return value;
 }
 
+/** Node's timers take at most 2^31 - 1 ms; a longer delay silently fires after 1 ms instead. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 function duration(option: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    invalid(option, `a finite number of ms >= ${min}`, value);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_TIMER_MS) {
+    invalid(option, `a number of ms from ${min} to ${MAX_TIMER_MS}`, value);
   }
   return value;
 }
 
 /** Applies the defaults and throws a TypeError naming the first invalid option. */
-export function resolveOptions<E extends ExportableEvent>(options: DataExporterOptions<E>): ResolvedOptions<E> {
+export function resolveOptions<E extends ExportableEvent>(
+  options: DataExporterOptions<E>,
+): ResolvedOptions<E> {
   if (typeof options !== 'object' || options === null) invalid('options', 'an object', options);
   const { exporter } = options;
   if (typeof exporter?.export !== 'function' || typeof exporter.isBulk !== 'function') {
     invalid('exporter', 'an object with isBulk() and export()', exporter);
   }
   const eventType = options.eventType ?? 'feature';
-  if (eventType !== 'feature' && eventType !== 'tracking') invalid('eventType', "'feature' or 'tracking'", eventType);
-  const name = options.name ?? exporter.constructor?.name ?? 'exporter';
+  if (eventType !== 'feature' && eventType !== 'tracking')
+    invalid('eventType', "'feature' or 'tracking'", eventType);
+  // A plain object literal's constructor is Object: that name would tell nobody which sink it is.
+  const className = exporter.constructor === Object ? undefined : exporter.constructor?.name;
+  const name = options.name ?? (className || 'exporter');
   if (typeof name !== 'string' || name === '') invalid('name', 'a non-empty string', name);
 
   const maxEventsInMemory = integer('maxEventsInMemory', options.maxEventsInMemory ?? 100_000, 1);
@@ -98,6 +106,9 @@ export function resolveOptions<E extends ExportableEvent>(options: DataExporterO
     options.maxPendingEvents ?? 2 * maxEventsInMemory,
     maxEventsInMemory,
   );
+  if (options.retry !== undefined && (typeof options.retry !== 'object' || options.retry === null)) {
+    invalid('retry', 'an object', options.retry);
+  }
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   integer('retry.maxAttempts', retry.maxAttempts, 1);
   duration('retry.initialDelayMs', retry.initialDelayMs, 0);
@@ -105,7 +116,14 @@ export function resolveOptions<E extends ExportableEvent>(options: DataExporterO
   duration('retry.maxElapsedMs', retry.maxElapsedMs, 0);
 
   const logger = options.logger ?? consoleLogger;
-  if (typeof logger?.warn !== 'function') invalid('logger', 'a pino-style logger', logger);
+  // All four levels are called; a missing one would throw inside an export and go unhandled.
+  if (
+    !(['debug', 'info', 'warn', 'error'] as const).every((level) => typeof logger?.[level] === 'function')
+  ) {
+    invalid('logger', 'a pino-style logger with debug, info, warn and error', logger);
+  }
+  const exportAtExit = options.exportAtExit ?? true;
+  if (typeof exportAtExit !== 'boolean') invalid('exportAtExit', 'a boolean', exportAtExit);
 
   return {
     exporter,
@@ -119,6 +137,6 @@ export function resolveOptions<E extends ExportableEvent>(options: DataExporterO
     retry,
     exportTimeoutMs: duration('exportTimeoutMs', options.exportTimeoutMs ?? 30_000, 1),
     streamConcurrency: integer('streamConcurrency', options.streamConcurrency ?? 1, 1),
-    exportAtExit: options.exportAtExit ?? true,
+    exportAtExit,
   };
 }

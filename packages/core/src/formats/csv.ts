@@ -21,8 +21,8 @@ const FIELDS: Record<string, Field> = {
   CreationDate: get('creationDate'),
   Key: get('key'),
   Variation: get('variation'),
-  // An interface{} in Go: nil prints as `<nil>`.
-  Value: (event) => (event as { value?: unknown }).value ?? '<nil>',
+  // An interface{} in Go: text/template prints a nil one as `<no value>` (checked with Go 1.26).
+  Value: (event) => (event as { value?: unknown }).value ?? '<no value>',
   Default: get('default'),
   Version: get('version'),
   Source: get('source'),
@@ -41,7 +41,8 @@ function text(value: unknown): string {
   let out: string;
   if (value === null || value === undefined) out = '';
   else if (typeof value === 'object') out = JSON.stringify(value);
-  else if (typeof value === 'function' || typeof value === 'symbol') throw new TypeError(`a ${typeof value} value cannot be serialised`);
+  else if (typeof value === 'function' || typeof value === 'symbol')
+    throw new TypeError(`a ${typeof value} value cannot be serialised`);
   else out = String(value);
   return /[;"\r\n]/.test(out) ? `"${out.replaceAll('"', '""')}"` : out;
 }

@@ -10,7 +10,8 @@ function isNonEmpty(map: Record<string, unknown> | undefined): map is Record<str
 }
 
 function checkDate(creationDate: number): number {
-  if (!Number.isSafeInteger(creationDate)) throw new TypeError(`creationDate must be integer unix seconds, got ${creationDate}`);
+  if (!Number.isSafeInteger(creationDate))
+    throw new TypeError(`creationDate must be integer unix seconds, got ${creationDate}`);
   return creationDate;
 }
 

@@ -26,11 +26,15 @@ export function resolveFormat(format: FormatOption | undefined, settings: Format
   if (isFormat(format)) return format;
   const name = (format ?? 'json').toString().toLowerCase();
   if (name === 'json') return jsonLines();
-  if (name === 'csv') return csv(settings.csvTemplate === undefined ? {} : { template: settings.csvTemplate });
+  if (name === 'csv')
+    return csv(settings.csvTemplate === undefined ? {} : { template: settings.csvTemplate });
   if (name === 'parquet') {
-    const parquet = (loadOptional('@ff/exporter-parquet') as { parquet?: (o: object) => Format } | undefined)?.parquet;
+    const parquet = (loadOptional('@ff/exporter-parquet') as { parquet?: (o: object) => Format } | undefined)
+      ?.parquet;
     if (!parquet) {
-      throw new TypeError("format 'parquet' needs the @ff/exporter-parquet package: npm install @ff/exporter-parquet");
+      throw new TypeError(
+        "format 'parquet' needs the @ff/exporter-parquet package: npm install @ff/exporter-parquet",
+      );
     }
     const codec = settings.parquetCompressionCodec;
     return parquet(codec === undefined ? {} : { compression: codec });
