@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseCsv, parseJsonLines } from '@ff/exporter-core';
 
 /** flag key -> variation -> count */
 export type Tally = Map<string, Map<string, number>>;
@@ -8,34 +9,6 @@ export function count(tally: Tally, flag: string, variation: string): void {
   const variations = tally.get(flag) ?? new Map<string, number>();
   variations.set(variation, (variations.get(variation) ?? 0) + 1);
   tally.set(flag, variations);
-}
-
-/** Splits `;`-separated CSV text into rows, honouring RFC 4180 quotes (values holding `;`, `"`, newlines). */
-function csvRows(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ';') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  return rows;
 }
 
 export interface ReadBack {
@@ -54,15 +27,13 @@ export async function readBack(dir: string, format: 'json' | 'csv'): Promise<Rea
     result.bytes += (await stat(path)).size;
     const text = await readFile(path, 'utf8');
     if (format === 'json') {
-      for (const line of text.split('\n')) {
-        if (line === '') continue;
-        const event = JSON.parse(line) as { key: string; variation: string };
+      for (const event of parseJsonLines(text) as { key: string; variation: string }[]) {
         count(result.tally, event.key, event.variation);
         result.events++;
       }
     } else {
       // GO Feature Flag's default template: kind;contextKind;userKey;creationDate;key;variation;value;default;source
-      for (const row of csvRows(text)) {
+      for (const row of parseCsv(text)) {
         count(result.tally, row[4] ?? '', row[5] ?? '');
         result.events++;
       }

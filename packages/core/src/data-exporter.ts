@@ -162,11 +162,25 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
     const timedOut = await Promise.race([drained.then(() => false), expired]);
     clearTimeout(deadline);
     if (timedOut) this.#abandonAll();
-    try {
-      await this.#options.exporter.close?.();
-    } catch (err) {
-      this.#options.logger.warn({ err, exporter: this.name }, 'exporter close failed');
+    // The exporter gets what is left of the deadline, and at least a second, to release its sink.
+    const left = Math.max(1_000, this.#closeDeadline - Date.now());
+    let closeTimer: NodeJS.Timeout | undefined;
+    const closed = Promise.resolve()
+      .then(() => this.#options.exporter.close?.())
+      .then(
+        () => 'closed',
+        (err: unknown) => this.#options.logger.warn({ err, exporter: this.name }, 'exporter close failed'),
+      );
+    const late = new Promise((resolve) => {
+      closeTimer = setTimeout(() => resolve('late'), left);
+    });
+    if ((await Promise.race([closed, late])) === 'late') {
+      this.#options.logger.warn(
+        { exporter: this.name, waitedMs: left },
+        'exporter close did not finish in time',
+      );
     }
+    clearTimeout(closeTimer);
   }
 
   /** The close deadline: everything still held counts as failed, running attempts are aborted. */
@@ -375,7 +389,7 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
     this.#failed += failed;
     this.#inFlight -= exported + failed;
     if (this.#droppedInEpisode > 0 && this.#capacity > 0) {
-      this.#options.logger.warn(
+      this.#options.logger.info(
         { exporter: this.name, dropped: this.#droppedInEpisode },
         'accepting events again after dropping some',
       );

@@ -32,6 +32,14 @@ export type { Format, OnInvalidEvent } from './formats/format.js';
 export { isFormat } from './formats/format.js';
 export { eventJson, featureEventJson, jsonLines, trackingEventJson } from './formats/json-lines.js';
 export { jsonValue } from './formats/json-value.js';
+export {
+  type CsvParseOptions,
+  type CsvRecord,
+  decodeUtf8,
+  parseCsv,
+  parseCsvRecords,
+  parseJsonLines,
+} from './formats/parse.js';
 export { type FormatOption, type FormatSettings, resolveFormat } from './formats/resolve-format.js';
 export { consoleLogger, type Logger, silentLogger } from './logger.js';
 export { DEFAULT_FILENAME, type ObjectNameOptions, ObjectNamer } from './object-name.js';

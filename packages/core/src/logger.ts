@@ -16,3 +16,17 @@ export const consoleLogger: Logger = {
 
 /** Discards everything: for tests and for callers who read `stats()` and diagnostics instead. */
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** The caller's logger, made unable to throw: a failing logger must not stall or crash an export. */
+export function safeLogger(logger: Logger): Logger {
+  const guard =
+    (level: keyof Logger) =>
+    (fields: Record<string, unknown>, message: string): void => {
+      try {
+        logger[level](fields, message);
+      } catch {
+        // Nowhere better to report it.
+      }
+    };
+  return { debug: guard('debug'), info: guard('info'), warn: guard('warn'), error: guard('error') };
+}

@@ -1,6 +1,6 @@
 import type { ExportableEvent } from './events.js';
 import type { Exporter } from './exporter.js';
-import { consoleLogger, type Logger } from './logger.js';
+import { consoleLogger, type Logger, safeLogger } from './logger.js';
 
 /** Core's retry policy: exponential backoff with full jitter, bounded in attempts and elapsed time. */
 export interface RetryOptions {
@@ -133,7 +133,7 @@ export function resolveOptions<E extends ExportableEvent>(
     maxEventsInMemory,
     maxPendingEvents,
     closeTimeoutMs: duration('closeTimeoutMs', options.closeTimeoutMs ?? 10_000, 0),
-    logger,
+    logger: safeLogger(logger),
     retry,
     exportTimeoutMs: duration('exportTimeoutMs', options.exportTimeoutMs ?? 30_000, 1),
     streamConcurrency: integer('streamConcurrency', options.streamConcurrency ?? 1, 1),

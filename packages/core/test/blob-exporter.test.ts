@@ -154,7 +154,7 @@ describe('BlobExporter (one object per batch, create-only)', () => {
     await de.close({ timeoutMs: 1_000 });
   });
 
-  it('does the same with the csv format: a cycle or a function fails its event only', async () => {
+  it('does the same with the csv format: a cycle, a BigInt or a function fails its event only', async () => {
     const store = new MemoryBlobStore();
     const de = makeDataExporter({
       exporter: new BlobExporter(store, { format: 'csv', csvTemplate: '{{ .Key}};{{ .Value}}\n' }),
@@ -163,13 +163,13 @@ describe('BlobExporter (one object per batch, create-only)', () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
     de.add(featureEvent(0, { value: cycle }));
-    de.add(featureEvent(1, { value: 7n })); // a BigInt prints fine in CSV
+    de.add(featureEvent(1, { value: 7n })); // failed as in JSON and Parquet, so formats count alike
     de.add(featureEvent(2, { value: () => 'no' }));
     de.add(featureEvent(3, { value: 'ok' }));
     await de.flush();
-    expect(de.stats()).toMatchObject({ received: 4, exported: 2, failed: 2, pending: 0 });
+    expect(de.stats()).toMatchObject({ received: 4, exported: 1, failed: 3, pending: 0 });
     const [object] = [...store.objects.values()];
-    expect(object!.body.toString()).toBe('flag-1;7\nflag-3;ok\n');
+    expect(object!.body.toString()).toBe('flag-3;ok\n');
     await de.close({ timeoutMs: 1_000 });
   });
 

@@ -1,3 +1,11 @@
+export {
+  type CsvParseOptions,
+  type CsvRecord,
+  decodeUtf8,
+  parseCsv,
+  parseCsvRecords,
+  parseJsonLines,
+} from '@ff/exporter-core';
 export { type ConformanceCheck, conformanceChecks } from './checks.js';
 export { assertExactlyOnce, ConformanceError, canonicalJson } from './compare.js';
 export { exporterConformance } from './conformance.js';
@@ -28,12 +36,4 @@ export type {
   SinkContext,
   StoredObject,
 } from './options.js';
-export {
-  type CsvParseOptions,
-  type CsvRecord,
-  decodeUtf8,
-  parseCsv,
-  parseCsvRecords,
-  parseJsonLines,
-} from './parse.js';
 export { readFolder } from './read-folder.js';

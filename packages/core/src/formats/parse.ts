@@ -1,3 +1,4 @@
+// Readers for what the formats write: tests, demos and downstream checks read files back with them.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Bytes as UTF-8 text; throws on invalid UTF-8 (a multi-byte character cut between chunks, say). */
