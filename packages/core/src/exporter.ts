@@ -17,6 +17,7 @@ export interface ExportContext {
 }
 
 /** What `export()` may resolve with. `rejected`: indexes the sink refused for good (counted failed, never retried). */
+// biome-ignore lint/suspicious/noConfusingVoidType: DESIGN §3 lets export() resolve with nothing
 export type ExportResult = void | { rejected?: readonly number[] };
 
 /** A sink. Bulk exporters get batches; streaming ones (`isBulk() === false`) one event per call. */

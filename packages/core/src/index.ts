@@ -29,8 +29,14 @@ export { type FanOut, fanOut } from './fan-out.js';
 export { collect, encodeLines } from './formats/chunks.js';
 export { compileCsvTemplate, csv, DEFAULT_CSV_TEMPLATE } from './formats/csv.js';
 export type { Format, OnInvalidEvent } from './formats/format.js';
-export { isFormat } from './formats/format.js';
-export { eventJson, featureEventJson, jsonLines, trackingEventJson } from './formats/json-lines.js';
+export { isFormat, toError } from './formats/format.js';
+export {
+  checkDate,
+  eventJson,
+  featureEventJson,
+  jsonLines,
+  trackingEventJson,
+} from './formats/json-lines.js';
 export { jsonValue } from './formats/json-value.js';
 export {
   type CsvParseOptions,

@@ -1,4 +1,12 @@
-import { type ExportableEvent, type FeatureEvent, jsonValue, type TrackingEvent } from '@ff/exporter-core';
+import {
+  checkDate,
+  type ExportableEvent,
+  type FeatureEvent,
+  jsonValue,
+  type OnInvalidEvent,
+  type TrackingEvent,
+  toError,
+} from '@ff/exporter-core';
 
 /** One column of a row group, as hyparquet-writer's ParquetWriter takes it. */
 export interface Column {
@@ -13,22 +21,13 @@ export interface RowGroup {
   rows: number;
 }
 
-export type OnInvalid = (index: number, error: Error) => void;
-
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
-
-const toError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
 
 /** A required UTF8 column: absent reads as '' (what GO Feature Flag's Go zero value writes). */
 const text = (value: unknown): string =>
   typeof value === 'string' ? value : value == null ? '' : String(value);
 
-function date(creationDate: unknown): bigint {
-  if (!Number.isSafeInteger(creationDate)) {
-    throw new TypeError(`creationDate must be integer unix seconds, got ${String(creationDate)}`);
-  }
-  return BigInt(creationDate as number);
-}
+const date = (creationDate: unknown): bigint => BigInt(checkDate(creationDate));
 
 /**
  * A MAP<string, string> column value: strings as they are, other values as their JSON text (`12`,
@@ -72,7 +71,7 @@ export function featureRowGroup(
   events: readonly ExportableEvent[],
   from: number,
   to: number,
-  onInvalid: OnInvalid,
+  onInvalid: OnInvalidEvent,
 ): RowGroup {
   const size = to - from;
   const kind: string[] = new Array(size);
@@ -154,7 +153,7 @@ export function trackingRowGroup(
   events: readonly ExportableEvent[],
   from: number,
   to: number,
-  onInvalid: OnInvalid,
+  onInvalid: OnInvalidEvent,
 ): RowGroup {
   const size = to - from;
   const kind: string[] = new Array(size);

@@ -9,10 +9,11 @@ function isNonEmpty(map: Record<string, unknown> | undefined): map is Record<str
   return false;
 }
 
-function checkDate(creationDate: number): number {
+/** creationDate as every format needs it: integer unix seconds (GO Feature Flag's int64). Throws otherwise. */
+export function checkDate(creationDate: unknown): number {
   if (!Number.isSafeInteger(creationDate))
-    throw new TypeError(`creationDate must be integer unix seconds, got ${creationDate}`);
-  return creationDate;
+    throw new TypeError(`creationDate must be integer unix seconds, got ${String(creationDate)}`);
+  return creationDate as number;
 }
 
 /**

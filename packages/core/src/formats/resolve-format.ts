@@ -15,11 +15,14 @@ export interface FormatSettings {
 
 /** Loads an optional package as the application (the working directory) resolves it: core depends on none. */
 function loadOptional(name: string): unknown {
+  const require = createRequire(join(process.cwd(), 'noop.js'));
   try {
-    return createRequire(join(process.cwd(), 'noop.js'))(name);
+    require.resolve(name);
   } catch {
     return undefined;
   }
+  // Installed: a failure to load it is its own error, not a missing package.
+  return require(name);
 }
 
 export function resolveFormat(format: FormatOption | undefined, settings: FormatSettings = {}): Format {
