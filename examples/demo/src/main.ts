@@ -1,10 +1,12 @@
 // The demo: an application evaluates feature flags for simulated users, records every evaluation,
-// and exports them to ./demo-output/ as JSON Lines and CSV; then it reads the files back.
+// and exports them to ./demo-output/ as JSON Lines, CSV and Parquet; then it reads the files back
+// (JSON Lines and CSV with core's readers, Parquet with DuckDB) and compares them with what it evaluated.
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFeatureEvent, DataExporter, fanOut, type Logger } from '@ff/exporter-core';
 import { FileExporter } from '@ff/exporter-file';
+import { parquet } from '@ff/exporter-parquet';
 import { evaluate, flags } from './flags.js';
 import { count, readBack, sameTally, type Tally } from './read-back.js';
 
@@ -30,10 +32,11 @@ const number = (n: number) => n.toLocaleString('en-US');
 
 async function main(): Promise<void> {
   await rm(outputDir, { recursive: true, force: true });
-  const exporters = ['json', 'csv'].map(
-    (format) =>
+  const formats = { json: 'json', csv: 'csv', parquet: parquet() };
+  const exporters = Object.entries(formats).map(
+    ([name, format]) =>
       new DataExporter({
-        name: format,
+        name,
         exporter: new FileExporter({ outputDir, format }),
         maxEventsInMemory: 50_000,
         flushIntervalMs: 1_000,
@@ -72,22 +75,22 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
 
   console.log(
-    `\nDone in ${seconds.toFixed(2)} s (${number(Math.round(evaluations / seconds))} evaluations/s, exported to both formats)\n`,
+    `\nDone in ${seconds.toFixed(2)} s (${number(Math.round(evaluations / seconds))} evaluations/s, exported to each format)\n`,
   );
-  console.log('format   received   exported  dropped  failed  files      bytes  read back');
+  console.log('format     received   exported  dropped  failed  files      bytes  read back');
   let ok = true;
   for (const [format, s] of Object.entries(events.stats())) {
-    const back = await readBack(outputDir, format as 'json' | 'csv');
+    const back = await readBack(outputDir, format as keyof typeof formats);
     const matches = back.events === s.exported && sameTally(back.tally, evaluated);
     ok &&= matches && s.dropped === 0 && s.failed === 0;
     console.log(
-      `${format.padEnd(6)} ${number(s.received).padStart(10)} ${number(s.exported).padStart(10)} ${number(s.dropped).padStart(8)} ${number(s.failed).padStart(7)} ${String(back.files).padStart(6)} ${number(back.bytes).padStart(11)}  ${matches ? 'every event, counts match' : 'MISMATCH'}`,
+      `${format.padEnd(8)} ${number(s.received).padStart(10)} ${number(s.exported).padStart(10)} ${number(s.dropped).padStart(8)} ${number(s.failed).padStart(7)} ${String(back.files).padStart(6)} ${number(back.bytes).padStart(11)}  ${matches ? 'every event, counts match' : 'MISMATCH'}`,
     );
   }
 
-  const json = await readBack(outputDir, 'json');
-  console.log('\nEvaluations per flag and variation, read back from the JSON Lines files:');
-  for (const [flag, variations] of [...json.tally].sort(([a], [b]) => a.localeCompare(b))) {
+  const summary = await readBack(outputDir, 'parquet');
+  console.log('\nEvaluations per flag and variation: DuckDB reading the Parquet files');
+  for (const [flag, variations] of [...summary.tally].sort(([a], [b]) => a.localeCompare(b))) {
     const total = [...variations.values()].reduce((a, b) => a + b, 0);
     const parts = [...variations]
       .sort(([a], [b]) => a.localeCompare(b))

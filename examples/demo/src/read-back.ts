@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { parseCsv, parseJsonLines } from '@ff/exporter-core';
 
 /** flag key -> variation -> count */
@@ -18,14 +19,40 @@ export interface ReadBack {
   tally: Tally;
 }
 
+/** The summary query, run by DuckDB over every Parquet file: events per flag and variation. */
+async function queryParquet(dir: string, result: ReadBack): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  try {
+    const files = join(dir, '*.parquet').replaceAll("'", "''");
+    const rows = (
+      await db.runAndReadAll(
+        `SELECT key, variation, count(*)::INTEGER AS n FROM read_parquet('${files}') GROUP BY key, variation`,
+      )
+    ).getRowObjectsJS() as { key: string; variation: string; n: number }[];
+    for (const { key, variation, n } of rows) {
+      const variations = result.tally.get(key) ?? new Map<string, number>();
+      variations.set(variation, n);
+      result.tally.set(key, variations);
+      result.events += n;
+    }
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
 /** Reads every file of one format back and counts events per flag and variation. */
-export async function readBack(dir: string, format: 'json' | 'csv'): Promise<ReadBack> {
+export async function readBack(dir: string, format: 'json' | 'csv' | 'parquet'): Promise<ReadBack> {
   const names = (await readdir(dir)).filter((name) => name.endsWith(`.${format}`));
   const result: ReadBack = { files: names.length, bytes: 0, events: 0, tally: new Map() };
+  for (const name of names) result.bytes += (await stat(join(dir, name))).size;
+  if (format === 'parquet') {
+    if (names.length > 0) await queryParquet(dir, result);
+    return result;
+  }
   for (const name of names) {
-    const path = join(dir, name);
-    result.bytes += (await stat(path)).size;
-    const text = await readFile(path, 'utf8');
+    const text = await readFile(join(dir, name), 'utf8');
     if (format === 'json') {
       for (const event of parseJsonLines(text) as { key: string; variation: string }[]) {
         count(result.tally, event.key, event.variation);
