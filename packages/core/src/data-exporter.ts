@@ -235,14 +235,7 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
     this.#buffer = [];
     this.#inFlight += events.length;
     if (this.#bulk) {
-      this.#queue.push({
-        id: nextBatchId(),
-        events,
-        firstSeq: this.#seq,
-        createdAt: Date.now(),
-        attempt: 0,
-        abandoned: false,
-      });
+      this.#queue.push(newBatch(events, this.#seq));
       this.#seq += events.length;
     } else {
       this.#backlog.pushAll(events);
@@ -272,9 +265,7 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
 
   #nextStreamed(): Batch<E> | undefined {
     if (this.#backlog.length === 0) return undefined;
-    const event = this.#backlog.shift() as E;
-    const batch = { id: nextBatchId(), events: [event], firstSeq: this.#streamSeq++, createdAt: Date.now() };
-    return { ...batch, attempt: 0, abandoned: false };
+    return newBatch([this.#backlog.shift() as E], this.#streamSeq++);
   }
 
   /** Attempts one batch until it is delivered or failed; never rejects. */
@@ -425,6 +416,11 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
     if (error !== undefined) message.error = error;
     return message;
   }
+}
+
+/** A batch is named and timed once, when it is cut: its id and createdAt stay the same on every retry. */
+function newBatch<E>(events: E[], firstSeq: number): Batch<E> {
+  return { id: nextBatchId(), events, firstSeq, createdAt: Date.now(), attempt: 0, abandoned: false };
 }
 
 /** Valid, distinct indexes into a batch of `length`, ascending. */
