@@ -285,7 +285,10 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
         deadline - now,
       );
       const context: ExportContext = {
-        signal: controller.signal,
+        // Node builds a controller's signal on first read: exporters that never look at it don't pay.
+        get signal() {
+          return controller.signal;
+        },
         logger,
         batchId: batch.id,
         attempt: batch.attempt,
