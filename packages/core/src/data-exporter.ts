@@ -152,6 +152,7 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
     forgetAtExit(this);
     clearInterval(this.#timer);
     this.#capacity = 0;
+    this.#droppedInEpisode = 0; // the next drop is of another kind: warn about it once
     this.#closeDeadline = Date.now() + timeoutMs;
     this.#closing.abort();
     const drained = this.flush();
@@ -208,10 +209,12 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
 
   #drop(): void {
     this.#dropped++;
-    if (this.#droppedInEpisode++ === 0 && this.#capacity > 0) {
+    if (this.#droppedInEpisode++ === 0) {
       this.#options.logger.warn(
         { exporter: this.name, maxPendingEvents: this.#options.maxPendingEvents },
-        'maxPendingEvents reached: dropping new events until the sink catches up',
+        this.#capacity > 0
+          ? 'maxPendingEvents reached: dropping new events until the sink catches up'
+          : 'add() after close(): the events are dropped and counted',
       );
     }
     if (diagnostics.dropped.hasSubscribers) {

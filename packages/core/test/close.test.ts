@@ -41,6 +41,17 @@ describe('close() (DESIGN §4.6)', () => {
     expect(exporter.delivered.map((e) => e.key)).toEqual(['flag-0']);
   });
 
+  it('warns once, not per event, about events added after close()', async () => {
+    const logger = recordingLogger();
+    const de = makeDataExporter({ exporter: new RecordingExporter(), logger });
+    await de.close({ timeoutMs: 1_000 });
+    for (let i = 0; i < 1_000; i++) de.add(featureEvent(i));
+    expect(de.stats()).toMatchObject({ received: 1_000, dropped: 1_000 });
+    expect(logger.at('warn').map((e) => e.message)).toEqual([
+      'add() after close(): the events are dropped and counted',
+    ]);
+  });
+
   it('cuts the last batch, exports it, then closes the exporter', async () => {
     const order: string[] = [];
     const exporter = new RecordingExporter({ behaviour: () => void order.push('export') });
