@@ -1,9 +1,4 @@
 import { defineConfig } from 'tsdown';
+import { library } from '../../tsdown.shared.ts';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  platform: 'node',
-  target: 'node20.19',
-});
+export default defineConfig(library);
