@@ -79,6 +79,25 @@ describe('CSV format (GO Feature Flag csv)', () => {
     ]);
   });
 
+  it("prints numbers as Go's text/template: whole numbers as ints, others as float64 %v", async () => {
+    // Go: fmt.Sprint(int(1000000)), and fmt.Sprint(float64(x)) for the others.
+    const values = [1000000, 12.5, -0.25, 0.0001, 0.00001, 1234567.5, 1.5e-7, 123456.5];
+    const { text } = await encode(
+      values.map((value, i) => goffEvent({ key: `n${i}`, value })),
+      '{{ .Value}}\n',
+    );
+    expect(text.split('\n').slice(0, -1)).toEqual([
+      '1000000',
+      '12.5',
+      '-0.25',
+      '0.0001',
+      '1e-05',
+      '1.2345675e+06',
+      '1.5e-07',
+      '123456.5',
+    ]);
+  });
+
   it('supports {{ .FormattedDate}} (RFC 3339 of creationDate) and {{ .Version}}', async () => {
     const { text } = await encode(
       [goffEvent({ key: 'k', value: undefined }), goffEvent({ key: 'k', version: '127', value: 'x' })],

@@ -44,8 +44,23 @@ function text(value: unknown): string {
   // A BigInt fails here as in JSON and Parquet, so every format counts the same events as failed.
   else if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint')
     throw new TypeError(`a ${typeof value} value cannot be serialised`);
+  else if (typeof value === 'number') out = goNumber(value);
   else out = String(value);
   return /[;"\r\n]/.test(out) ? `"${out.replaceAll('"', '""')}"` : out;
+}
+
+/**
+ * A number as Go's text/template prints it. Integers print as Go ints (YAML flag files decode whole
+ * numbers to int); other numbers as a float64 with `%v`: the shortest digits, in exponent form
+ * (`1e-05`, `1.2345675e+06`) when the decimal exponent is below -4 or 6 and above.
+ */
+export function goNumber(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) return String(n);
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? 'NaN' : n > 0 ? '+Inf' : '-Inf';
+  const [mantissa, exponent] = n.toExponential().split('e') as [string, string];
+  const exp = Number(exponent);
+  if (exp >= -4 && exp < 6) return String(n);
+  return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 }
 
 const PLACEHOLDER = /\{\{\s*(.*?)\s*\}\}/g;
