@@ -92,10 +92,13 @@ switch (task) {
     step('test-services', () => run(process.execPath, ['test-services/install.mjs']));
     step('vitest', () => vitest(process.argv.slice(3)));
     break;
+  case 'docs':
+    step('API docs (TypeDoc) -> docs/api/', () => pnpm(['exec', 'typedoc']));
+    break;
   case 'bench':
     run(process.execPath, ['bench/run.mjs', ...process.argv.slice(3)]);
     break;
   default:
-    process.stderr.write('usage: node scripts/run.mjs demo|test|bench\n');
+    process.stderr.write('usage: node scripts/run.mjs demo|test|bench|docs\n');
     process.exit(2);
 }

@@ -7,7 +7,7 @@ export {
   parseJsonLines,
 } from '@ff/exporter-core';
 export { type ConformanceCheck, conformanceChecks } from './checks.js';
-export { assertExactlyOnce, ConformanceError, canonicalJson } from './compare.js';
+export { assertExactlyOnce, ConformanceError, canonicalJson, type ExactlyOnceResult } from './compare.js';
 export { exporterConformance } from './conformance.js';
 export { type ExportContextOptions, exportContext, type LogEntry, recordingLogger } from './context.js';
 export {
