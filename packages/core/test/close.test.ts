@@ -52,6 +52,21 @@ describe('close() (DESIGN §4.6)', () => {
     ]);
   });
 
+  it('does not wait forever for an exporter whose close() hangs: it gets what is left of the deadline, at least 1 s', async () => {
+    const logger = recordingLogger();
+    const exporter = new RecordingExporter();
+    exporter.close = () => new Promise<void>(() => {});
+    const de = makeDataExporter({ exporter, logger });
+    de.add(featureEvent(0));
+    const started = Date.now();
+    await de.close({ timeoutMs: 200 });
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(900);
+    expect(took).toBeLessThan(5_000);
+    expect(de.stats()).toMatchObject({ exported: 1, pending: 0 });
+    expect(logger.at('warn').map((e) => e.message)).toContain('exporter close did not finish in time');
+  });
+
   it('cuts the last batch, exports it, then closes the exporter', async () => {
     const order: string[] = [];
     const exporter = new RecordingExporter({ behaviour: () => void order.push('export') });
