@@ -258,11 +258,16 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
       const batch = this.#queue.shift() ?? this.#nextStreamed();
       if (!batch) return;
       this.#active.add(batch);
-      void this.#deliver(batch).finally(() => {
-        this.#active.delete(batch);
-        this.#checkWaiters();
-        this.#dispatch();
-      });
+      void this.#deliver(batch)
+        // A bug of ours or an exporter's odd result must neither crash the host nor lose count.
+        .catch((err: unknown) => {
+          if (!batch.abandoned && batch.events.length > 0) this.#giveUp(batch, err, 'internal error');
+        })
+        .finally(() => {
+          this.#active.delete(batch);
+          this.#checkWaiters();
+          this.#dispatch();
+        });
     }
   }
 
@@ -311,7 +316,7 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
       if (error === undefined) return this.#delivered(batch, result);
 
       const classified = isExportError(error) ? error : undefined;
-      if (classified?.undelivered) this.#narrow(batch, classified.undelivered);
+      if (Array.isArray(classified?.undelivered)) this.#narrow(batch, classified.undelivered);
       if (batch.events.length === 0) return this.#checkWaiters();
       const elapsed = Date.now() - firstAttemptAt;
       // Once close() has begun, no backoff or Retry-After is waited out: the last attempt comes at once.
@@ -431,7 +436,7 @@ function newBatch<E>(events: E[], firstSeq: number): Batch<E> {
 
 /** Valid, distinct indexes into a batch of `length`, ascending. */
 function uniqueIndexes(indexes: readonly number[] | undefined, length: number): number[] {
-  if (!indexes || indexes.length === 0) return [];
+  if (!Array.isArray(indexes) || indexes.length === 0) return [];
   return [...new Set(indexes)]
     .filter((i) => Number.isInteger(i) && i >= 0 && i < length)
     .sort((a, b) => a - b);

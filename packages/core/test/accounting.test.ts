@@ -171,3 +171,38 @@ describe('dropped vs failed', () => {
     expect(exporter.calls).toHaveLength(1);
   });
 });
+
+describe('an exporter’s malformed result', () => {
+  it('neither crashes nor loses count: a non-array `rejected` means none rejected', async () => {
+    const de = makeDataExporter({
+      exporter: {
+        isBulk: () => true,
+        export: async () => ({ rejected: 5 as unknown as number[] }),
+      },
+    });
+    for (let i = 0; i < 3; i++) de.add(featureEvent(i));
+    await de.flush();
+    expect(de.stats()).toMatchObject({ received: 3, exported: 3, failed: 0, pending: 0 });
+    expectInvariant(de);
+    await de.close({ timeoutMs: 1_000 });
+  });
+
+  it('a non-array `undelivered` retries the whole batch', async () => {
+    let calls = 0;
+    const sizes: number[] = [];
+    const de = makeDataExporter({
+      exporter: {
+        isBulk: () => true,
+        export: async (events) => {
+          sizes.push(events.length);
+          if (calls++ === 0) throw new ExportError('partial?', { undelivered: 'x' as unknown as number[] });
+        },
+      },
+    });
+    for (let i = 0; i < 3; i++) de.add(featureEvent(i));
+    await de.flush();
+    expect(sizes).toEqual([3, 3]);
+    expect(de.stats()).toMatchObject({ received: 3, exported: 3, failed: 0, pending: 0, retries: 1 });
+    await de.close({ timeoutMs: 1_000 });
+  });
+});
