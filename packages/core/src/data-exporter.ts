@@ -225,7 +225,9 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
   #bufferFull(): void {
     if (this.#bulk) {
       this.#cut();
-    } else if (!this.#dispatchScheduled) {
+    } else if (!this.#dispatchScheduled && this.#active.size < this.#concurrency) {
+      // Streaming: wake the dispatcher only when a slot is free; a finishing export takes the next
+      // events itself, so a slow sink costs no microtask per event.
       this.#dispatchScheduled = true;
       queueMicrotask(() => this.#dispatch());
     }
