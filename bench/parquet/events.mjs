@@ -84,3 +84,39 @@ export function expectations(n) {
   }
   return { count: n, sumCreationDate, defaults, valueChars, metadataEntries: metadataEntriesCount, samples };
 }
+
+/**
+ * GO Feature Flag's columns for events [from, to), the same for every writer measured; only the map
+ * column's shape differs between libraries, so `metadata(entries)` builds it.
+ */
+export function featureColumns(events, from, to, metadata) {
+  const n = to - from;
+  const c = {
+    kind: new Array(n),
+    contextKind: new Array(n),
+    userKey: new Array(n),
+    creationDate: new BigInt64Array(n),
+    key: new Array(n),
+    variation: new Array(n),
+    value: new Array(n),
+    default: new Array(n),
+    version: new Array(n),
+    source: new Array(n),
+    metadata: new Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const e = events[from + i];
+    c.kind[i] = e.kind;
+    c.contextKind[i] = e.contextKind;
+    c.userKey[i] = e.userKey;
+    c.creationDate[i] = BigInt(e.creationDate);
+    c.key[i] = e.key;
+    c.variation[i] = e.variation;
+    c.value[i] = JSON.stringify(e.value ?? null);
+    c.default[i] = e.default;
+    c.version[i] = e.version ?? '';
+    c.source[i] = e.source;
+    c.metadata[i] = metadata(metadataEntries(e.metadata));
+  }
+  return c;
+}

@@ -3,7 +3,7 @@
 import { open } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
-import { metadataEntries } from '../events.mjs';
+import { featureColumns } from '../events.mjs';
 
 export const codecs = ['SNAPPY', 'GZIP', 'UNCOMPRESSED'];
 
@@ -36,34 +36,7 @@ const schema = [
 ];
 
 function columns(events, from, to) {
-  const n = to - from;
-  const c = {
-    kind: new Array(n),
-    contextKind: new Array(n),
-    userKey: new Array(n),
-    creationDate: new BigInt64Array(n),
-    key: new Array(n),
-    variation: new Array(n),
-    value: new Array(n),
-    default: new Array(n),
-    version: new Array(n),
-    source: new Array(n),
-    metadata: new Array(n),
-  };
-  for (let i = 0; i < n; i++) {
-    const e = events[from + i];
-    c.kind[i] = e.kind;
-    c.contextKind[i] = e.contextKind;
-    c.userKey[i] = e.userKey;
-    c.creationDate[i] = BigInt(e.creationDate);
-    c.key[i] = e.key;
-    c.variation[i] = e.variation;
-    c.value[i] = JSON.stringify(e.value ?? null);
-    c.default[i] = e.default;
-    c.version[i] = e.version ?? '';
-    c.source[i] = e.source;
-    c.metadata[i] = metadataEntries(e.metadata).map(([key, value]) => ({ key, value }));
-  }
+  const c = featureColumns(events, from, to, (entries) => entries.map(([key, value]) => ({ key, value })));
   return Object.entries(c).map(([name, data]) => ({ name, data }));
 }
 

@@ -4,7 +4,7 @@
 import { open } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import * as wasm from 'parquet-wasm';
-import { metadataEntries } from '../events.mjs';
+import { featureColumns } from '../events.mjs';
 
 export const codecs = ['SNAPPY', 'GZIP', 'ZSTD', 'UNCOMPRESSED'];
 
@@ -27,36 +27,9 @@ const schema = new arrow.Schema([
 ]);
 
 function batch(events, from, to) {
-  const n = to - from;
-  const c = {
-    kind: new Array(n),
-    contextKind: new Array(n),
-    userKey: new Array(n),
-    creationDate: new BigInt64Array(n),
-    key: new Array(n),
-    variation: new Array(n),
-    value: new Array(n),
-    default: new Array(n),
-    version: new Array(n),
-    source: new Array(n),
-    metadata: new Array(n),
-  };
-  for (let i = 0; i < n; i++) {
-    const e = events[from + i];
-    c.kind[i] = e.kind;
-    c.contextKind[i] = e.contextKind;
-    c.userKey[i] = e.userKey;
-    c.creationDate[i] = BigInt(e.creationDate);
-    c.key[i] = e.key;
-    c.variation[i] = e.variation;
-    c.value[i] = JSON.stringify(e.value ?? null);
-    c.default[i] = e.default;
-    c.version[i] = e.version ?? '';
-    c.source[i] = e.source;
-    c.metadata[i] = new Map(metadataEntries(e.metadata));
-  }
+  const c = featureColumns(events, from, to, (entries) => new Map(entries));
   const children = schema.fields.map((f) => arrow.vectorFromArray(c[f.name], f.type).data[0]);
-  const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length: n, children });
+  const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length: to - from, children });
   const table = new arrow.Table([new arrow.RecordBatch(schema, data)]);
   const ipc = arrow.tableToIPC(table, 'stream');
   return wasm.Table.fromIPCStream(ipc).recordBatches();
