@@ -73,7 +73,7 @@ function vitest(args) {
       `\nTests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests + numTodoTests} skipped\n`,
     );
   }
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  return result.status ?? 1;
 }
 
 step('pnpm install', () => pnpm(['install', '--frozen-lockfile', '--prefer-offline']));
@@ -89,8 +89,15 @@ switch (task) {
     step('package checks (publint, attw)', () =>
       pnpm(['exec', 'turbo', 'run', 'test:build', '--output-logs=errors-only']),
     );
-    step('test-services', () => run(process.execPath, ['test-services/install.mjs']));
-    step('vitest', () => vitest(process.argv.slice(3)));
+    // The peers are started once for the whole run, in parallel, and stopped whatever the outcome.
+    step('test peers up', () => run(process.execPath, ['test-services/peers.mjs', 'up']));
+    {
+      const status = step('vitest', () => vitest(process.argv.slice(3)));
+      step('test peers down', () =>
+        spawnSync(process.execPath, ['test-services/peers.mjs', 'down'], { cwd: root, stdio: 'inherit' }),
+      );
+      if (status !== 0) process.exit(status);
+    }
     break;
   case 'docs':
     step('API docs (TypeDoc) -> docs/api/', () => pnpm(['exec', 'typedoc']));

@@ -20,10 +20,23 @@ export interface ExportContext {
 // biome-ignore lint/suspicious/noConfusingVoidType: DESIGN §3 lets export() resolve with nothing
 export type ExportResult = void | { rejected?: readonly number[] };
 
+/**
+ * Batching an exporter prefers, read once by DataExporter at construction; options given to
+ * DataExporter explicitly win. Kafka, for one, wants a short flush interval (its linger).
+ */
+export interface BatchingDefaults {
+  flushIntervalMs?: number;
+  maxEventsInMemory?: number;
+  maxPendingEvents?: number;
+  exportTimeoutMs?: number;
+}
+
 /** A sink. Bulk exporters get batches; streaming ones (`isBulk() === false`) one event per call. */
 export interface Exporter<E extends ExportableEvent = ExportableEvent> {
   /** Read once, at construction of the DataExporter. */
   isBulk(): boolean;
+  /** The batching this exporter prefers; see BatchingDefaults. */
+  readonly batchingDefaults?: BatchingDefaults;
   export(events: readonly E[], context: ExportContext): Promise<ExportResult>;
   close?(): Promise<void>;
 }

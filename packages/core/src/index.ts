@@ -24,7 +24,7 @@ export {
   isRetryableStatus,
   parseRetryAfter,
 } from './export-error.js';
-export type { ExportContext, Exporter, ExportResult } from './exporter.js';
+export type { BatchingDefaults, ExportContext, Exporter, ExportResult } from './exporter.js';
 export { type FanOut, fanOut } from './fan-out.js';
 export { collect, encodeLines } from './formats/chunks.js';
 export { compileCsvTemplate, csv, DEFAULT_CSV_TEMPLATE } from './formats/csv.js';

@@ -100,10 +100,15 @@ export function resolveOptions<E extends ExportableEvent>(
   const name = options.name ?? (className || 'exporter');
   if (typeof name !== 'string' || name === '') invalid('name', 'a non-empty string', name);
 
-  const maxEventsInMemory = integer('maxEventsInMemory', options.maxEventsInMemory ?? 100_000, 1);
+  const preferred = exporter.batchingDefaults ?? {};
+  const maxEventsInMemory = integer(
+    'maxEventsInMemory',
+    options.maxEventsInMemory ?? preferred.maxEventsInMemory ?? 100_000,
+    1,
+  );
   const maxPendingEvents = integer(
     'maxPendingEvents',
-    options.maxPendingEvents ?? 2 * maxEventsInMemory,
+    options.maxPendingEvents ?? preferred.maxPendingEvents ?? 2 * maxEventsInMemory,
     maxEventsInMemory,
   );
   if (options.retry !== undefined && (typeof options.retry !== 'object' || options.retry === null)) {
@@ -129,13 +134,13 @@ export function resolveOptions<E extends ExportableEvent>(
     exporter,
     name,
     eventType,
-    flushIntervalMs: duration('flushIntervalMs', options.flushIntervalMs ?? 60_000, 1),
+    flushIntervalMs: duration('flushIntervalMs', options.flushIntervalMs ?? preferred.flushIntervalMs ?? 60_000, 1),
     maxEventsInMemory,
     maxPendingEvents,
     closeTimeoutMs: duration('closeTimeoutMs', options.closeTimeoutMs ?? 10_000, 0),
     logger: safeLogger(logger),
     retry,
-    exportTimeoutMs: duration('exportTimeoutMs', options.exportTimeoutMs ?? 30_000, 1),
+    exportTimeoutMs: duration('exportTimeoutMs', options.exportTimeoutMs ?? preferred.exportTimeoutMs ?? 30_000, 1),
     streamConcurrency: integer('streamConcurrency', options.streamConcurrency ?? 1, 1),
     exportAtExit,
   };
