@@ -134,13 +134,21 @@ export function resolveOptions<E extends ExportableEvent>(
     exporter,
     name,
     eventType,
-    flushIntervalMs: duration('flushIntervalMs', options.flushIntervalMs ?? preferred.flushIntervalMs ?? 60_000, 1),
+    flushIntervalMs: duration(
+      'flushIntervalMs',
+      options.flushIntervalMs ?? preferred.flushIntervalMs ?? 60_000,
+      1,
+    ),
     maxEventsInMemory,
     maxPendingEvents,
     closeTimeoutMs: duration('closeTimeoutMs', options.closeTimeoutMs ?? 10_000, 0),
     logger: safeLogger(logger),
     retry,
-    exportTimeoutMs: duration('exportTimeoutMs', options.exportTimeoutMs ?? preferred.exportTimeoutMs ?? 30_000, 1),
+    exportTimeoutMs: duration(
+      'exportTimeoutMs',
+      options.exportTimeoutMs ?? preferred.exportTimeoutMs ?? 30_000,
+      1,
+    ),
     streamConcurrency: integer('streamConcurrency', options.streamConcurrency ?? 1, 1),
     exportAtExit,
   };
