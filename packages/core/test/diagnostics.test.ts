@@ -156,7 +156,8 @@ describe('diagnostics are published after the counters change', () => {
     for (const kind of Object.keys(diagnostics) as Kind[]) {
       const onMessage = (message: unknown) => {
         if ((message as DiagnosticsMessage).exporter !== 'diag-order') return;
-        (snapshots[kind] ??= []).push(de.stats());
+        snapshots[kind] ??= [];
+        snapshots[kind].push(de.stats());
       };
       diagnostics[kind].subscribe(onMessage);
       unsubscribers.push(() => diagnostics[kind].unsubscribe(onMessage));
