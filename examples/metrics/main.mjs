@@ -15,6 +15,7 @@ const events = fanOut(
     name: 'flaky',
     exporter: flaky,
     maxEventsInMemory: 100,
+    maxPendingEvents: 1_000,
     logger: silentLogger,
     retry: { initialDelayMs: 10 },
   }),
