@@ -42,7 +42,8 @@ for (const dir of readdirSync(join(root, 'packages'))) {
   const readme = existsSync(join(folder, 'README.md')) ? readFileSync(join(folder, 'README.md'), 'utf8') : '';
   if (!readme) say('no README.md');
   for (const [, target] of readme.matchAll(/\]\(([^)\s]+)\)/g)) {
-    if (!/^(https?:|mailto:|#)/.test(target)) say(`README link '${target}' is relative: broken on the npm page`);
+    if (!/^(https?:|mailto:|#)/.test(target))
+      say(`README link '${target}' is relative: broken on the npm page`);
   }
   if (fix) writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 }
