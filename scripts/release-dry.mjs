@@ -57,7 +57,9 @@ try {
     }
     if (manifest.private) continue;
     const out = run(pnpm, ['publish', '--dry-run', '--no-git-checks', '--json'], folder, true);
-    const report = JSON.parse(out.slice(out.indexOf('{')));
+    // npm's --json shape: { "<name>": { name, version, size, files: [{ path }] } }.
+    const parsed = JSON.parse(out.slice(out.indexOf('{')));
+    const report = parsed[manifest.name] ?? parsed;
     const files = new Set(report.files.map((f) => f.path));
     const missing = REQUIRED.filter((f) => !files.has(f));
     const workspaceRanges = Object.entries({ ...manifest.dependencies, ...manifest.peerDependencies }).filter(
