@@ -1,5 +1,5 @@
 import { defineConfig } from 'tsdown';
 import { library } from '../../tsdown.shared.ts';
 
-// The CLI is a second entry: `ff-exporters` runs dist/cli.mjs.
-export default defineConfig({ ...library, entry: ['src/index.ts', 'src/cli.ts'] });
+// The CLI (`ff-exporters`, dist/cli.mjs) is ESM only: it is run, never imported.
+export default defineConfig([library, { ...library, entry: ['src/cli.ts'], format: ['esm'], dts: false }]);

@@ -36,8 +36,8 @@ export function describeBatching(planned: PlannedExporter): string {
   const exporterDefault = planned.kind === 'kafka' ? `${planned.className}'s default` : undefined;
   const flush =
     batching.flushIntervalMs !== undefined
-      ? `${batching.flushIntervalMs} ms`
-      : (exporterDefault ?? '60000 ms (default)');
+      ? String(batching.flushIntervalMs)
+      : (exporterDefault ?? '60000 (default)');
   const size = batching.maxEventsInMemory ?? (exporterDefault === undefined ? DEFAULT_MAX_EVENTS : undefined);
   const sizeText =
     batching.maxEventsInMemory !== undefined ? String(size) : (exporterDefault ?? `${size} (default)`);

@@ -68,10 +68,10 @@ describe('ff-exporters check', () => {
     expect(stdout).toContain('headers: {"Authorization":["***"],"X-Team":["checkout"]}');
     expect(stdout).toContain("format: parquet({ compression: 'SNAPPY' })");
     expect(stdout).toContain(
-      'batching: eventType feature, flushIntervalMs 10000 ms, maxEventsInMemory 5000, maxPendingEvents 10000 (2 × maxEventsInMemory)',
+      'batching: eventType feature, flushIntervalMs 10000, maxEventsInMemory 5000, maxPendingEvents 10000 (2 × maxEventsInMemory)',
     );
     expect(stdout).toContain(
-      'batching: eventType feature, flushIntervalMs 60000 ms (default), maxEventsInMemory 100000 (default), maxPendingEvents 200000 (2 × maxEventsInMemory)',
+      'batching: eventType feature, flushIntervalMs 60000 (default), maxEventsInMemory 100000 (default), maxPendingEvents 200000 (2 × maxEventsInMemory)',
     );
     expect(stdout).toContain("KafkaExporter's default");
     expect(stdout).toContain('goff-proxy.yaml: valid');
