@@ -1,3 +1,5 @@
+import { meantKey } from '@ff/exporter-core';
+
 /** A YAML map's entries under their canonical spelling: their relay proxy matches keys in any case. */
 export interface NormalisedMap {
   /** Canonical key → value, for the keys found in `known`. */
@@ -20,38 +22,10 @@ export function normaliseKeys(map: Record<string, unknown>, known: readonly stri
   return result;
 }
 
-/** The candidate a mistyped key most likely meant, if one is close enough to say so. */
-export function closest(key: string, candidates: readonly string[]): string | undefined {
-  const wanted = key.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(wanted.length / 4)) + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(wanted, candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
+/** ` (did you mean "x"?)` for a mistyped key, with core's guess (a near spelling), or nothing. */
 export function didYouMean(key: string, candidates: readonly string[]): string {
-  const guess = closest(key, candidates);
+  const guess = meantKey(key, candidates);
   return guess === undefined ? '' : ` (did you mean "${guess}"?)`;
-}
-
-/** Levenshtein distance, two rows. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 export function isMap(value: unknown): value is Record<string, unknown> {

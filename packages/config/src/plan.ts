@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import * as zlib from 'node:zlib';
-import { compileCsvTemplate, ObjectNamer } from '@ff/exporter-core';
+import { compileCsvTemplate, meantKey, ObjectNamer } from '@ff/exporter-core';
 import { ConfigError } from './config-error.js';
-import { closest, didYouMean, isMap, normaliseKeys } from './keys.js';
+import { didYouMean, isMap, normaliseKeys } from './keys.js';
 import {
   GOFF_EXPORTER_KEYS,
   KAFKA_KEYS,
@@ -76,7 +76,7 @@ export function planExporters(source: ConfigSource, options: PlanOptions = {}): 
   const top = normaliseKeys(document, TOP_LEVEL);
   // A relay-proxy file has many other keys (server, retriever, …): only near-misses of ours are worth a word.
   for (const key of top.unknown) {
-    const guess = closest(key, TOP_LEVEL);
+    const guess = meantKey(key, TOP_LEVEL);
     if (guess !== undefined && guess.toLowerCase() !== key.toLowerCase()) {
       warnings.push(`unknown key "${key}" ignored (did you mean "${guess}"?)`);
     }
