@@ -20,7 +20,7 @@ if (typeof globalThis.gc !== 'function') {
 const event = (i) => ({
   kind: 'feature',
   contextKind: i % 5 === 0 ? 'anonymousUser' : 'user',
-  userKey: `user-${i}-${(i * 2654435761 >>> 0).toString(36)}`,
+  userKey: `user-${i}-${((i * 2654435761) >>> 0).toString(36)}`,
   creationDate: 1_700_000_000 + (i >> 10),
   key: `flag-${i % 50}`,
   variation: i % 2 === 0 ? 'on' : 'off',
@@ -77,7 +77,13 @@ for (let r = 0; r < runs; r++) {
 const mb = (b) => (b / 1024 / 1024).toFixed(1);
 const oursMedian = median(ours);
 const anchorMedian = median(anchor);
-console.log(`maxEventInMemory ${flushSize}: sink down, ${last.pending} held (bound 2 × ${flushSize}), ${last.dropped} dropped`);
-console.log(`DataExporter at its bound: ${mb(oursMedian)} MB (${Math.round(oursMedian / last.pending)} bytes/event), median of ${runs}`);
-console.log(`the same events in an array: ${mb(anchorMedian)} MB (${Math.round(anchorMedian / last.pending)} bytes/event)`);
+console.log(
+  `maxEventInMemory ${flushSize}: sink down, ${last.pending} held (bound 2 × ${flushSize}), ${last.dropped} dropped`,
+);
+console.log(
+  `DataExporter at its bound: ${mb(oursMedian)} MB (${Math.round(oursMedian / last.pending)} bytes/event), median of ${runs}`,
+);
+console.log(
+  `the same events in an array: ${mb(anchorMedian)} MB (${Math.round(anchorMedian / last.pending)} bytes/event)`,
+);
 console.log(`ratio ${(oursMedian / anchorMedian).toFixed(2)}×`);
