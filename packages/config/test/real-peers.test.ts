@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { DataExporter, ExportableEvent } from '@ff/exporter-core';
 import { goffCsvRow, goffJsonRecord, recordingLogger, sampleEvents } from '@ff/exporter-testkit';
@@ -91,28 +92,31 @@ describe.skipIf(!motoAvailable)('kind: s3, against moto', () => {
     await ok(await fetch(`${endpoint}/${bucket}`, { method: 'PUT' }), `create bucket ${bucket}`);
   });
 
+  // Read back with the AWS SDK the S3 package itself depends on (moto refuses unsigned GETs).
   async function readBucket(prefix: string): Promise<{ name: string; bytes: Uint8Array }[]> {
-    const list = await (
-      await ok(await fetch(`${endpoint}/${bucket}?list-type=2&prefix=${prefix}`), 'list')
-    ).text();
-    const keys = [...list.matchAll(/<Key>([^<]+)<\/Key>/g)].map((m) => m[1]!).sort();
-    return Promise.all(
-      keys.map(async (name) => ({
-        name,
-        bytes: new Uint8Array(
-          await (await ok(await fetch(`${endpoint}/${bucket}/${name}`), name)).arrayBuffer(),
-        ),
-      })),
-    );
+    const sdk = createRequire(new URL('../../s3/package.json', import.meta.url))('@aws-sdk/client-s3');
+    const client = new sdk.S3Client(clientConfig());
+    try {
+      const listing = await client.send(new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+      const keys = ((listing.Contents ?? []) as { Key: string }[]).map((o) => o.Key).sort();
+      return await Promise.all(
+        keys.map(async (name) => {
+          const object = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: name }));
+          return { name, bytes: (await object.Body.transformToByteArray()) as Uint8Array };
+        }),
+      );
+    } finally {
+      client.destroy();
+    }
   }
+  const clientConfig = () => ({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
 
   it('their s3 example with format csv and parquet writes objects under path, read back', async () => {
-    const clientConfig = {
-      endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    };
     const wired = await createExporter(
       `exporters:
   - kind: s3
@@ -125,7 +129,7 @@ describe.skipIf(!motoAvailable)('kind: s3, against moto', () => {
     format: parquet
     parquetCompressionCodec: SNAPPY
 `,
-      { logger: recordingLogger(), exporterOptions: { s3: { clientConfig } } },
+      { logger: recordingLogger(), exporterOptions: { s3: { clientConfig: clientConfig() } } },
     );
     const events = sampleEvents(40);
     for (const event of events) wired.add(event);
@@ -186,4 +190,88 @@ describe.skipIf(!gcsAvailable)('kind: googleStorage, against fake-gcs-server', (
         .map((line) => JSON.parse(line)),
     ).toEqual(events.map(goffJsonRecord));
   });
+});
+
+const azuriteAvailable = existsSync(peerFolder('azurite')) && (await installed('azureBlobStorage'));
+describe.skipIf(!azuriteAvailable)('kind: azureBlobStorage, against Azurite', () => {
+  let env: Record<string, string>;
+  const container = bucketName('azure');
+  // Set up and read back with the Azure SDK the azure package itself depends on.
+  const sdk = () =>
+    createRequire(new URL('../../azure/package.json', import.meta.url))('@azure/storage-blob');
+  beforeAll(async () => {
+    env = await usePeer('azurite');
+    const service = sdk().BlobServiceClient.fromConnectionString(env.AZURE_CONNECTION_STRING);
+    await service.getContainerClient(container).create();
+  });
+
+  it('their azureBlobStorage keys (container, accountName, accountKey, path) write JSON Lines, read back', async () => {
+    const wired = await createExporter(
+      {
+        exporter: {
+          kind: 'azureBlobStorage',
+          container,
+          accountName: env.AZURE_ACCOUNT_NAME,
+          accountKey: env.AZURE_ACCOUNT_KEY,
+          path: 'goff/variations',
+        },
+      },
+      // Azurite's URL: their relay proxy has no key for it; the default is https://<accountName>.blob.core.windows.net/.
+      {
+        logger: recordingLogger(),
+        exporterOptions: { azureBlobStorage: { serviceUrl: env.AZURE_BLOB_ENDPOINT } },
+      },
+    );
+    const events = sampleEvents(25);
+    for (const event of events) wired.add(event);
+    await wired.close();
+    const client = sdk()
+      .BlobServiceClient.fromConnectionString(env.AZURE_CONNECTION_STRING)
+      .getContainerClient(container);
+    const names: string[] = [];
+    for await (const blob of client.listBlobsFlat()) names.push(blob.name);
+    expect(names).toHaveLength(1);
+    expect(names[0]).toMatch(/^goff\/variations\/flag-variation-.+\.json$/);
+    const bytes: Buffer = await client.getBlobClient(names[0]).downloadToBuffer();
+    expect(
+      bytes
+        .toString('utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual(events.map(goffJsonRecord));
+  });
+});
+
+const kafkaAvailable = existsSync(peerFolder('kafka')) && (await installed('kafka'));
+describe.skipIf(!kafkaAvailable)('kind: kafka, against Apache Kafka', () => {
+  let brokers: string;
+  const topic = bucketName('kafka');
+  // The kafka package's own test helpers: topics through the admin client, read back with kafkajs.
+  const helpers = () =>
+    import(new URL('../../kafka/test/topic.ts', import.meta.url).href) as Promise<{
+      createTopic(brokers: string, topic: string): Promise<void>;
+      deleteTopic(brokers: string, topic: string): Promise<void>;
+      readTopic(brokers: string, topic: string): Promise<{ key: string | null; event: unknown }[]>;
+    }>;
+  beforeAll(async () => {
+    brokers = (await usePeer('kafka')).KAFKA_BROKERS!;
+    await (await helpers()).createTopic(brokers, topic);
+  }, 60_000);
+  afterAll(async () => {
+    if (brokers) await (await helpers()).deleteTopic(brokers, topic).catch(() => {});
+  });
+
+  it('their kafka keys (topic, addresses) produce one record per event, keyed by userKey, read back', async () => {
+    const wired = await createExporter(
+      `exporters:\n  - kind: kafka\n    kafka:\n      topic: ${topic}\n      addresses: [${brokers}]\n`,
+      { logger: recordingLogger() },
+    );
+    const events = sampleEvents(20);
+    for (const event of events) wired.add(event);
+    await wired.close();
+    const records = await (await helpers()).readTopic(brokers, topic);
+    expect(records.map((r) => r.event)).toEqual(events.map(goffJsonRecord));
+    expect(records.map((r) => r.key)).toEqual(events.map((e) => e.userKey));
+  }, 60_000);
 });
