@@ -173,8 +173,12 @@ describe.skipIf(!gcsAvailable)('kind: googleStorage, against fake-gcs-server', (
     const events = sampleEvents(25);
     for (const event of events) wired.add(event);
     await wired.close();
-    const listing = await (await ok(await fetch(`${endpoint}/storage/v1/b/${bucket}/o`), 'list')).json();
-    const names = (listing.items as { name: string }[]).map((item) => item.name);
+    const listing = (await (
+      await ok(await fetch(`${endpoint}/storage/v1/b/${bucket}/o`), 'list')
+    ).json()) as {
+      items: { name: string }[];
+    };
+    const names = listing.items.map((item) => item.name);
     expect(names).toHaveLength(1);
     expect(names[0]).toMatch(/^goff\/variations\/flag-variation-.+\.json$/);
     const text = await (
