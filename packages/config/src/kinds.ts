@@ -93,18 +93,6 @@ export const KINDS: Readonly<Record<SupportedKind, KindSpec>> = {
 
 export const PARQUET_PACKAGE = '@ff/exporter-parquet';
 
-/** Parquet's codec names (parquet-format's CompressionCodec), which their relay proxy checks the key against. */
-export const PARQUET_CODECS = [
-  'UNCOMPRESSED',
-  'SNAPPY',
-  'GZIP',
-  'LZO',
-  'BROTLI',
-  'LZ4',
-  'ZSTD',
-  'LZ4_RAW',
-] as const;
-
 /** How each key's value is read; a key missing here is a string. */
 export const VALUE_TYPES: Readonly<Record<string, ValueType>> = {
   meta: 'stringMap',

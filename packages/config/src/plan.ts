@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import * as zlib from 'node:zlib';
-import { compileCsvTemplate, meantKey, ObjectNamer } from '@ff/exporter-core';
+import { compileCsvTemplate, meantKey, ObjectNamer, PARQUET_CODECS } from '@ff/exporter-core';
 import { ConfigError } from './config-error.js';
 import { didYouMean, isMap, normaliseKeys } from './keys.js';
 import {
@@ -9,7 +9,6 @@ import {
   KINDS,
   keysOf,
   NOT_YET_SUPPORTED_KINDS,
-  PARQUET_CODECS,
   SUPPORTED_KINDS,
   type SupportedKind,
 } from './kinds.js';
