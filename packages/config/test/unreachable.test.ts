@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import * as zlib from 'node:zlib';
 import type { DataExporter, FanOut } from '@ff/exporter-core';
 import { recordingLogger, sampleEvents } from '@ff/exporter-testkit';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,34 @@ const UNREACHABLE: Record<SupportedKind, Record<string, unknown>> = {
   azureBlobStorage: { kind: 'azureBlobStorage', container: 'ff-unreachable', accountName: 'ffunreachable' },
   kafka: { kind: 'kafka', kafka: { topic: 'events', addresses: ['ff-unreachable.invalid:9092'] } },
 };
+
+const hasZstd = typeof (zlib as { zstdCompressSync?: unknown }).zstdCompressSync === 'function';
+const ALL_SIX = `
+exporters:
+  - kind: file
+    outputDir: /nonexistent/ff-config-output-data/
+  - kind: webhook
+    endpointUrl: https://hooks.example.invalid/goff
+    secret: s3cr3t
+    meta: { env: prod }
+    headers: { Authorization: ["Bearer xyz"] }
+    flushInterval: 10000
+    maxEventInMemory: 5000
+  - kind: s3
+    bucket: evaluation-data-bucket
+    path: goff/variations
+    format: parquet
+    parquetCompressionCodec: ZSTD
+  - kind: kafka
+    kafka:
+      topic: go-feature-flag-events
+      addresses: ["localhost:9092"]
+  - kind: azureBlobStorage
+    container: test-goff
+    accountName: goff
+  - kind: googleStorage
+    bucket: test-goff
+`;
 
 const load = importFromApplication(process.cwd());
 const installed = async (kind: SupportedKind) =>
@@ -49,6 +78,27 @@ describe('a config whose sinks are unreachable', () => {
       if (kind === 'file') expect(existsSync(UNREACHABLE.file.outputDir as string)).toBe(false);
     });
   }
+
+  it.skipIf(!Object.values(available).every(Boolean))(
+    'their typical file with all six kinds wires the six real packages as is, and closes at once',
+    async () => {
+      // shared/reference's typical relay-proxy file, plus their googleStorage docs example.
+      const wired = (await createExporter(ALL_SIX, {
+        logger: recordingLogger(),
+        // Before Node.js 22.15 the ZSTD example needs a compressor; nothing is exported here.
+        ...(hasZstd ? {} : { parquetCompressors: { ZSTD: (bytes: Uint8Array) => bytes } }),
+      })) as FanOut;
+      expect(wired.members.map((m) => m.name)).toEqual([
+        'file#0',
+        'webhook#1',
+        's3#2',
+        'kafka#3',
+        'azureBlobStorage#4',
+        'googleStorage#5',
+      ]);
+      await within(wired.close(), 2_000, 'close() with nothing sent');
+    },
+  );
 
   it('all the installed kinds at once, then events: close() ends by its deadline', async () => {
     const kinds = (Object.keys(UNREACHABLE) as SupportedKind[]).filter(
