@@ -2,9 +2,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ConfigError } from './config-error.js';
 import { describeBatching, describeOptions } from './describe.js';
-import { isMap, normaliseKeys } from './keys.js';
 import { PARQUET_PACKAGE } from './kinds.js';
-import { type PlannedExporter, planExporters } from './plan.js';
+import { hasExporters, type PlannedExporter, planExporters, sectionsOf } from './plan.js';
 import { readConfig } from './source.js';
 
 export interface CliIo {
@@ -62,7 +61,7 @@ function check(file: string, flagSet: string | undefined, io: CliIo): number {
     io.stderr(`error: ${(err as Error).message}`);
     return 1;
   }
-  const sections = flagSet === undefined ? sectionsOf(document) : [flagSet];
+  const sections = flagSet === undefined ? sectionNames(document) : [flagSet];
   const problems: string[] = [];
   const warnings = new Set<string>();
   const planned: PlannedExporter[][] = [];
@@ -110,17 +109,11 @@ function check(file: string, flagSet: string | undefined, io: CliIo): number {
 }
 
 /** Every part of the config that has exporters: the top level (undefined), then each flag set by name. */
-function sectionsOf(document: Record<string, unknown>): (string | undefined)[] {
-  const top = normaliseKeys(document, ['exporter', 'exporters', 'flagsets']).known;
-  const has = (map: Map<string, unknown>) => map.get('exporter') != null || map.get('exporters') != null;
-  const sets = top.get('flagsets');
-  const named = (Array.isArray(sets) ? sets : [])
-    .filter(isMap)
-    .map((set) => normaliseKeys(set, ['exporter', 'exporters', 'name']).known)
-    .filter(has)
-    .map((set) => String(set.get('name') ?? ''));
+function sectionNames(document: Record<string, unknown>): (string | undefined)[] {
+  const { top, flagSets } = sectionsOf(document);
+  const named = flagSets.filter((set) => hasExporters(set.keys)).map((set) => set.name);
   // With nothing anywhere, the top level is checked, so its message says what is missing.
-  return has(top) || named.length === 0 ? [undefined, ...named] : named;
+  return hasExporters(top.known) || named.length === 0 ? [undefined, ...named] : named;
 }
 
 function resolvable(cwd: string): (packageName: string) => boolean {

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_EVENTS, type PlannedExporter } from './plan.js';
+import { DEFAULT_MAX_EVENTS, type PlannedExporter } from './planned-exporter.js';
 
 const MASK = '***';
 /** Header names whose values are credentials. */
