@@ -1,31 +1,40 @@
 import { createHmac } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { DataExporter, ExportableEvent } from '@ff/exporter-core';
 import { goffCsvRow, goffJsonRecord, recordingLogger, sampleEvents } from '@ff/exporter-testkit';
 import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../../../test-services/lib.mjs';
+import { stateDir } from '../../../test-services/peers.mjs';
 import { createExporter, importFromApplication, KINDS, type SupportedKind } from '../src/index.js';
 
 // Their config, wired with the real exporter packages against the real peers, and what landed read
-// back. A kind whose package (or peer) has not landed in this checkout yet is skipped; its mapping is
-// tested with a stand-in in create-exporter.test.ts.
-const peerFolder = (peer: string) =>
-  new URL(`../../../test-services/${peer}/index.mjs`, import.meta.url).pathname;
+// back. A kind whose package has not landed in this checkout, or whose peer is not up, is skipped; its
+// mapping is tested with a stand-in in create-exporter.test.ts.
 const load = importFromApplication(process.cwd());
 const installed = async (kind: SupportedKind) =>
   load(KINDS[kind].packageName).then(
     () => true,
     () => false,
   );
-const usePeer = async (peer: string): Promise<Record<string, string>> => {
-  const peers = (await import(new URL('../../../test-services/peers.mjs', import.meta.url).href)) as {
-    usePeer: (name: string) => Promise<Record<string, string>>;
+/**
+ * The env of a peer that `node test-services/peers.mjs up` (or `npm test`) started, else undefined:
+ * these tests never start peers themselves, so they also run, skipped, with the unit tests on other
+ * Node lines, where no peer is up.
+ */
+function runningPeer(peer: string): Record<string, string> | undefined {
+  const state = join(stateDir, `${peer}.json`);
+  if (!existsSync(state)) return undefined;
+  const { env, pids } = JSON.parse(readFileSync(state, 'utf8')) as {
+    env: Record<string, string>;
+    pids: number[];
   };
-  return peers.usePeer(peer);
-};
+  return pids.every(isAlive) ? env : undefined;
+}
 const bucketName = (what: string) => `ff-config-${what}-${process.pid}-${Date.now().toString(36)}`;
 const toArrayBuffer = (bytes: Uint8Array) =>
   bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -83,12 +92,12 @@ describe.skipIf(!(await installed('webhook')))('kind: webhook, against a real no
   });
 });
 
-const motoAvailable = existsSync(peerFolder('moto')) && (await installed('s3'));
-describe.skipIf(!motoAvailable)('kind: s3, against moto', () => {
+const moto = (await installed('s3')) ? runningPeer('moto') : undefined;
+describe.skipIf(!moto)('kind: s3, against moto (node test-services/peers.mjs up moto)', () => {
   let endpoint: string;
   const bucket = bucketName('s3');
   beforeAll(async () => {
-    endpoint = (await usePeer('moto')).S3_ENDPOINT!;
+    endpoint = moto!.S3_ENDPOINT!;
     await ok(await fetch(`${endpoint}/${bucket}`, { method: 'PUT' }), `create bucket ${bucket}`);
   });
 
@@ -146,65 +155,70 @@ describe.skipIf(!motoAvailable)('kind: s3, against moto', () => {
   });
 });
 
-const gcsAvailable = existsSync(peerFolder('fake-gcs-server')) && (await installed('googleStorage'));
-describe.skipIf(!gcsAvailable)('kind: googleStorage, against fake-gcs-server', () => {
-  let endpoint: string;
-  const bucket = bucketName('gcs');
-  beforeAll(async () => {
-    endpoint = (await usePeer('fake-gcs-server')).GCS_ENDPOINT!;
-    await ok(
-      await fetch(`${endpoint}/storage/v1/b?project=test`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: bucket }),
-      }),
-      `create bucket ${bucket}`,
-    );
-  });
-
-  it('their googleStorage example (bucket, path) writes JSON Lines, read back', async () => {
-    const wired = await createExporter(
-      { exporters: [{ kind: 'googleStorage', bucket, path: 'goff/variations' }] },
-      {
-        logger: recordingLogger(),
-        exporterOptions: { googleStorage: { storageOptions: { apiEndpoint: endpoint, projectId: 'test' } } },
-      },
-    );
-    const events = sampleEvents(25);
-    for (const event of events) wired.add(event);
-    await wired.close();
-    const listing = (await (
-      await ok(await fetch(`${endpoint}/storage/v1/b/${bucket}/o`), 'list')
-    ).json()) as {
-      items: { name: string }[];
-    };
-    const names = listing.items.map((item) => item.name);
-    expect(names).toHaveLength(1);
-    expect(names[0]).toMatch(/^goff\/variations\/flag-variation-.+\.json$/);
-    const text = await (
+const fakeGcs = (await installed('googleStorage')) ? runningPeer('fake-gcs-server') : undefined;
+describe.skipIf(!fakeGcs)(
+  'kind: googleStorage, against fake-gcs-server (peers.mjs up fake-gcs-server)',
+  () => {
+    let endpoint: string;
+    const bucket = bucketName('gcs');
+    beforeAll(async () => {
+      endpoint = fakeGcs!.GCS_ENDPOINT!;
       await ok(
-        await fetch(`${endpoint}/storage/v1/b/${bucket}/o/${encodeURIComponent(names[0]!)}?alt=media`),
-        'get',
-      )
-    ).text();
-    expect(
-      text
-        .trimEnd()
-        .split('\n')
-        .map((line) => JSON.parse(line)),
-    ).toEqual(events.map(goffJsonRecord));
-  });
-});
+        await fetch(`${endpoint}/storage/v1/b?project=test`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: bucket }),
+        }),
+        `create bucket ${bucket}`,
+      );
+    });
 
-const azuriteAvailable = existsSync(peerFolder('azurite')) && (await installed('azureBlobStorage'));
-describe.skipIf(!azuriteAvailable)('kind: azureBlobStorage, against Azurite', () => {
+    it('their googleStorage example (bucket, path) writes JSON Lines, read back', async () => {
+      const wired = await createExporter(
+        { exporters: [{ kind: 'googleStorage', bucket, path: 'goff/variations' }] },
+        {
+          logger: recordingLogger(),
+          exporterOptions: {
+            googleStorage: { storageOptions: { apiEndpoint: endpoint, projectId: 'test' } },
+          },
+        },
+      );
+      const events = sampleEvents(25);
+      for (const event of events) wired.add(event);
+      await wired.close();
+      const listing = (await (
+        await ok(await fetch(`${endpoint}/storage/v1/b/${bucket}/o`), 'list')
+      ).json()) as {
+        items: { name: string }[];
+      };
+      const names = listing.items.map((item) => item.name);
+      expect(names).toHaveLength(1);
+      expect(names[0]).toMatch(/^goff\/variations\/flag-variation-.+\.json$/);
+      const text = await (
+        await ok(
+          await fetch(`${endpoint}/storage/v1/b/${bucket}/o/${encodeURIComponent(names[0]!)}?alt=media`),
+          'get',
+        )
+      ).text();
+      expect(
+        text
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line)),
+      ).toEqual(events.map(goffJsonRecord));
+    });
+  },
+);
+
+const azurite = (await installed('azureBlobStorage')) ? runningPeer('azurite') : undefined;
+describe.skipIf(!azurite)('kind: azureBlobStorage, against Azurite (peers.mjs up azurite)', () => {
   let env: Record<string, string>;
   const container = bucketName('azure');
   // Set up and read back with the Azure SDK the azure package itself depends on.
   const sdk = () =>
     createRequire(new URL('../../azure/package.json', import.meta.url))('@azure/storage-blob');
   beforeAll(async () => {
-    env = await usePeer('azurite');
+    env = azurite!;
     const service = sdk().BlobServiceClient.fromConnectionString(env.AZURE_CONNECTION_STRING);
     await service.getContainerClient(container).create();
   });
@@ -247,8 +261,8 @@ describe.skipIf(!azuriteAvailable)('kind: azureBlobStorage, against Azurite', ()
   });
 });
 
-const kafkaAvailable = existsSync(peerFolder('kafka')) && (await installed('kafka'));
-describe.skipIf(!kafkaAvailable)('kind: kafka, against Apache Kafka', () => {
+const kafka = (await installed('kafka')) ? runningPeer('kafka') : undefined;
+describe.skipIf(!kafka)('kind: kafka, against Apache Kafka (peers.mjs up kafka)', () => {
   let brokers: string;
   const topic = bucketName('kafka');
   // The kafka package's own test helpers: topics through the admin client, read back with kafkajs.
@@ -259,7 +273,7 @@ describe.skipIf(!kafkaAvailable)('kind: kafka, against Apache Kafka', () => {
       readTopic(brokers: string, topic: string): Promise<{ key: string | null; event: unknown }[]>;
     }>;
   beforeAll(async () => {
-    brokers = (await usePeer('kafka')).KAFKA_BROKERS!;
+    brokers = kafka!.KAFKA_BROKERS!;
     await (await helpers()).createTopic(brokers, topic);
   }, 60_000);
   afterAll(async () => {
