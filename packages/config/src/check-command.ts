@@ -99,7 +99,9 @@ function check(file: string, flagSet: string | undefined, io: CliIo): number {
           installed(name) ? `${name} (installed)` : `${name} (not installed: npm install ${name})`,
         )
         .join(', ');
-      io.stdout(`  ${exporter.name}: ${exporter.className} from ${status}, at ${exporter.at}`);
+      io.stdout(
+        `  ${exporter.name}: kind ${exporter.kind} → ${exporter.className} from ${status}, at ${exporter.at}`,
+      );
       for (const line of describeOptions(exporter)) io.stdout(`    ${line}`);
       io.stdout(`    batching: ${describeBatching(exporter)}`);
     }

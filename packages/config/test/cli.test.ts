@@ -58,9 +58,11 @@ describe('ff-exporters check', () => {
     );
     expect(code).toBe(0);
     expect(stdout).toContain('createExporter(config) wires a fanOut of 4 DataExporters:');
-    expect(stdout).toContain('file#0: FileExporter from @ff/exporter-file (installed), at exporters[0]');
     expect(stdout).toContain(
-      'webhook#1: WebhookExporter from @ff/exporter-webhook (not installed: npm install @ff/exporter-webhook)',
+      'file#0: kind file → FileExporter from @ff/exporter-file (installed), at exporters[0]',
+    );
+    expect(stdout).toContain(
+      'webhook#1: kind webhook → WebhookExporter from @ff/exporter-webhook (not installed: npm install @ff/exporter-webhook)',
     );
     expect(stdout).toContain(`outputDir: ${join(dir, 'data')}`);
     expect(stdout).toContain('secret: ***');
@@ -116,7 +118,7 @@ describe('ff-exporters check', () => {
     const teamA = run(['check', 'flagsets.yaml', '--flag-set', 'team-a']);
     expect(teamA.code).toBe(0);
     expect(teamA.stdout).toContain("createExporter(config, { flagSet: 'team-a' }) wires one DataExporter:");
-    expect(teamA.stdout).toContain('s3: S3Exporter from @ff/exporter-s3');
+    expect(teamA.stdout).toContain('s3: kind s3 → S3Exporter from @ff/exporter-s3');
   });
 
   it('a missing file, and bad arguments, are clear errors, not stack traces', () => {
