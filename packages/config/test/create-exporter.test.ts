@@ -5,40 +5,11 @@ import { recordingLogger, sampleEvents } from '@ff/exporter-testkit';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ConfigError, createExporter, MissingPackageError } from '../src/index.js';
-import { fixture, recordingLoader } from './stand-ins.js';
+import { ALL_SIX, fixture, recordingLoader } from './stand-ins.js';
 
 const hasZstd = typeof (zlib as { zstdCompressSync?: unknown }).zstdCompressSync === 'function';
 const silent = recordingLogger();
 const asFanOut = (wired: DataExporter | FanOut) => wired as FanOut;
-
-// The reference's typical relay-proxy file (shared/reference/goff-config-and-openfeature.md) plus the
-// googleStorage example of their docs: all six kinds, as a GO Feature Flag user has them.
-const ALL_SIX = `
-exporters:
-  - kind: file
-    outputDir: /output-data/
-  - kind: webhook
-    endpointUrl: https://hooks.example.com/goff
-    secret: s3cr3t
-    meta: { env: prod }
-    headers: { Authorization: ["Bearer xyz"] }
-    flushInterval: 10000
-    maxEventInMemory: 5000
-  - kind: s3
-    bucket: evaluation-data-bucket
-    path: goff/variations
-    format: parquet
-    parquetCompressionCodec: ZSTD
-  - kind: kafka
-    kafka:
-      topic: go-feature-flag-events
-      addresses: ["localhost:9092"]
-  - kind: azureBlobStorage
-    container: test-goff
-    accountName: goff
-  - kind: googleStorage
-    bucket: test-goff
-`;
 
 describe('createExporter', () => {
   it('accepts a config with all six kinds as is and wires all six', async () => {

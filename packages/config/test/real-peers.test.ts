@@ -10,17 +10,12 @@ import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../../test-services/lib.mjs';
 import { stateDir } from '../../../test-services/peers.mjs';
-import { createExporter, importFromApplication, KINDS, type SupportedKind } from '../src/index.js';
+import { createExporter } from '../src/index.js';
+import { installed } from './stand-ins.js';
 
 // Their config, wired with the real exporter packages against the real peers, and what landed read
 // back. A kind whose package has not landed in this checkout, or whose peer is not up, is skipped; its
 // mapping is tested with a stand-in in create-exporter.test.ts.
-const load = importFromApplication(process.cwd());
-const installed = async (kind: SupportedKind) =>
-  load(KINDS[kind].packageName).then(
-    () => true,
-    () => false,
-  );
 /**
  * The env of a peer that `node test-services/peers.mjs up` (or `npm test`) started, else undefined:
  * these tests never start peers themselves, so they also run, skipped, with the unit tests on other

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { BatchingDefaults, ExportableEvent, Exporter } from '@ff/exporter-core';
-import { importFromApplication, KINDS, type PackageLoader } from '../src/index.js';
+import { importFromApplication, KINDS, type PackageLoader, type SupportedKind } from '../src/index.js';
 
 /** What a stand-in exporter class was built with, and what it got. */
 export interface Constructed {
@@ -51,3 +52,13 @@ export function recordingLoader(
 }
 
 export const fixture = (name: string) => new URL(`./fixtures/goff/${name}`, import.meta.url).pathname;
+
+/** The all-six-kinds config (test/fixtures/all-six.yaml), as text. */
+export const ALL_SIX = readFileSync(new URL('./fixtures/all-six.yaml', import.meta.url), 'utf8');
+
+/** Whether a kind's real package loads here, as the application would load it. */
+export const installed = (kind: SupportedKind): Promise<boolean> =>
+  importFromApplication(process.cwd())(KINDS[kind].packageName).then(
+    () => true,
+    () => false,
+  );

@@ -3,7 +3,8 @@ import * as zlib from 'node:zlib';
 import type { DataExporter, FanOut } from '@ff/exporter-core';
 import { recordingLogger, sampleEvents } from '@ff/exporter-testkit';
 import { describe, expect, it } from 'vitest';
-import { createExporter, importFromApplication, KINDS, type SupportedKind } from '../src/index.js';
+import { createExporter, type SupportedKind } from '../src/index.js';
+import { ALL_SIX, installed } from './stand-ins.js';
 
 // Sinks nobody can reach: `.invalid` never resolves (RFC 2606). Nothing may connect before the first
 // export, so building succeeds and closing with nothing sent is immediate. Real packages only: a kind
@@ -18,39 +19,7 @@ const UNREACHABLE: Record<SupportedKind, Record<string, unknown>> = {
 };
 
 const hasZstd = typeof (zlib as { zstdCompressSync?: unknown }).zstdCompressSync === 'function';
-const ALL_SIX = `
-exporters:
-  - kind: file
-    outputDir: /nonexistent/ff-config-output-data/
-  - kind: webhook
-    endpointUrl: https://hooks.example.invalid/goff
-    secret: s3cr3t
-    meta: { env: prod }
-    headers: { Authorization: ["Bearer xyz"] }
-    flushInterval: 10000
-    maxEventInMemory: 5000
-  - kind: s3
-    bucket: evaluation-data-bucket
-    path: goff/variations
-    format: parquet
-    parquetCompressionCodec: ZSTD
-  - kind: kafka
-    kafka:
-      topic: go-feature-flag-events
-      addresses: ["localhost:9092"]
-  - kind: azureBlobStorage
-    container: test-goff
-    accountName: goff
-  - kind: googleStorage
-    bucket: test-goff
-`;
 
-const load = importFromApplication(process.cwd());
-const installed = async (kind: SupportedKind) =>
-  load(KINDS[kind].packageName).then(
-    () => true,
-    () => false,
-  );
 const available = Object.fromEntries(
   await Promise.all(
     (Object.keys(UNREACHABLE) as SupportedKind[]).map(async (kind) => [kind, await installed(kind)] as const),
