@@ -5,7 +5,7 @@ import { recordingLogger, sampleEvents } from '@ff/exporter-testkit';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ConfigError, createExporter, MissingPackageError } from '../src/index.js';
-import { ALL_SIX, fixture, recordingLoader } from './stand-ins.js';
+import { ALL_SIX, ALL_SIX_NAMES, fixture, recordingLoader } from './stand-ins.js';
 
 const hasZstd = typeof (zlib as { zstdCompressSync?: unknown }).zstdCompressSync === 'function';
 const silent = recordingLogger();
@@ -24,14 +24,7 @@ describe('createExporter', () => {
       }),
     );
     try {
-      expect(wired.members.map((m) => m.name)).toEqual([
-        'file#0',
-        'webhook#1',
-        's3#2',
-        'kafka#3',
-        'azureBlobStorage#4',
-        'googleStorage#5',
-      ]);
+      expect(wired.members.map((m) => m.name)).toEqual(ALL_SIX_NAMES);
       expect(wired.members.every((m) => m instanceof DataExporter)).toBe(true);
       const byClass = Object.fromEntries(constructed.map((c) => [c.className, c.options]));
       expect(Object.keys(byClass).sort()).toEqual([

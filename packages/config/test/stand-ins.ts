@@ -56,6 +56,16 @@ export const fixture = (name: string) => new URL(`./fixtures/goff/${name}`, impo
 /** The all-six-kinds config (test/fixtures/all-six.yaml), as text. */
 export const ALL_SIX = readFileSync(new URL('./fixtures/all-six.yaml', import.meta.url), 'utf8');
 
+/** The members the all-six config wires, in its order, named `kind#index`. */
+export const ALL_SIX_NAMES = [
+  'file#0',
+  'webhook#1',
+  's3#2',
+  'kafka#3',
+  'azureBlobStorage#4',
+  'googleStorage#5',
+];
+
 /** Whether a kind's real package loads here, as the application would load it. */
 export const installed = (kind: SupportedKind): Promise<boolean> =>
   importFromApplication(process.cwd())(KINDS[kind].packageName).then(

@@ -4,7 +4,7 @@ import type { DataExporter, FanOut } from '@ff/exporter-core';
 import { recordingLogger, sampleEvents } from '@ff/exporter-testkit';
 import { describe, expect, it } from 'vitest';
 import { createExporter, type SupportedKind } from '../src/index.js';
-import { ALL_SIX, installed } from './stand-ins.js';
+import { ALL_SIX, ALL_SIX_NAMES, installed } from './stand-ins.js';
 
 // Sinks nobody can reach: `.invalid` never resolves (RFC 2606). Nothing may connect before the first
 // export, so building succeeds and closing with nothing sent is immediate. Real packages only: a kind
@@ -57,14 +57,7 @@ describe('a config whose sinks are unreachable', () => {
         // Before Node.js 22.15 the ZSTD example needs a compressor; nothing is exported here.
         ...(hasZstd ? {} : { parquetCompressors: { ZSTD: (bytes: Uint8Array) => bytes } }),
       })) as FanOut;
-      expect(wired.members.map((m) => m.name)).toEqual([
-        'file#0',
-        'webhook#1',
-        's3#2',
-        'kafka#3',
-        'azureBlobStorage#4',
-        'googleStorage#5',
-      ]);
+      expect(wired.members.map((m) => m.name)).toEqual(ALL_SIX_NAMES);
       await within(wired.close(), 2_000, 'close() with nothing sent');
     },
   );
