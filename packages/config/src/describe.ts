@@ -1,8 +1,8 @@
 import { DEFAULT_MAX_EVENTS, type PlannedExporter } from './planned-exporter.js';
 
 const MASK = '***';
-/** Header names whose values are credentials. */
-const SENSITIVE_HEADER = /auth|token|secret|key|cookie|signature|password|session/i;
+/** Names (headers, nested options) whose values are credentials. */
+const SENSITIVE = /auth|token|secret|key|cookie|signature|password|session/i;
 const SECRET_OPTIONS = new Set(['secret', 'accountKey']);
 
 /** The constructor options as printable text: secrets masked, `format` as the call it becomes. */
@@ -17,13 +17,19 @@ export function describeOptions(planned: PlannedExporter): string[] {
         Object.fromEntries(
           Object.entries(headers).map(([name, list]) => [
             name,
-            SENSITIVE_HEADER.test(name) ? list.map(() => MASK) : list,
+            SENSITIVE.test(name) ? list.map(() => MASK) : list,
           ]),
         ),
       );
     } else if (option === 'format' && planned.parquet) {
       text = `parquet({ compression: '${planned.parquet.compression}' })`;
-    } else text = typeof value === 'string' ? value : JSON.stringify(value);
+    } else {
+      // Nested credentials (Kafka's sasl.password) are masked too.
+      text =
+        typeof value === 'string'
+          ? value
+          : JSON.stringify(value, (key, inner) => (SENSITIVE.test(key) ? MASK : inner));
+    }
     lines.push(`${option}: ${text}`);
   }
   return lines;

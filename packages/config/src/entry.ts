@@ -16,6 +16,7 @@ import {
   type PlannedExporter,
   type PlanOptions,
 } from './planned-exporter.js';
+import { translateSarama } from './sarama.js';
 import {
   addressList,
   countValue,
@@ -87,7 +88,10 @@ export function planEntry(
     const kafka = read(() => kafkaSettings(keys.known.get('kafka'), at, warnings));
     for (const [key, value] of Object.entries(kafka ?? {})) values.set(`kafka.${key}`, value);
   }
-  const options: Record<string, unknown> = {};
+  // Translated Sarama settings (clientId, tls, sasl, compression) first: the config's own keys are theirs.
+  const options: Record<string, unknown> = {
+    ...read(() => saramaOptions(values.get('kafka.config'), at, warnings)),
+  };
   for (const [key, option] of Object.entries(spec.options)) {
     const raw = key.startsWith('kafka.') ? values.get(key) : keys.known.get(key);
     const value = read(() => {
@@ -132,15 +136,20 @@ function kafkaSettings(value: unknown, at: string, warnings: string[]): Record<s
   for (const key of keys.unknown) {
     warnings.push(`${at}: unknown key "kafka.${key}" ignored${didYouMean(key, KAFKA_KEYS)}`);
   }
-  const config = keys.known.get('config');
-  if (config !== undefined && config !== null) {
-    const names = isMap(config) ? ` (${Object.keys(config).join(', ')})` : '';
+  return Object.fromEntries(keys.known);
+}
+
+/** `kafka.config`, Sarama's settings: the translatable ones as KafkaExporter options, a warning for the rest. */
+function saramaOptions(config: unknown, at: string, warnings: string[]): Record<string, unknown> | undefined {
+  if (config === undefined || config === null) return undefined;
+  const { options, untranslated } = translateSarama(config);
+  if (untranslated.length > 0) {
     warnings.push(
-      `${at}: "kafka.config" holds settings of their Go client (Sarama)${names} and is not translated: ` +
-        'give KafkaExporter options (TLS, SASL, compression, …) in createExporter(config, { exporterOptions: { kafka } })',
+      `${at}: "kafka.config" settings of their Go client (Sarama) not translated: ${untranslated.join(', ')}; ` +
+        'give KafkaExporter options for them in createExporter(config, { exporterOptions: { kafka } })',
     );
   }
-  return Object.fromEntries(keys.known);
+  return options;
 }
 
 function batchingOptions(planned: PlannedExporter, known: Map<string, unknown>): void {

@@ -3,11 +3,12 @@ import { isMap } from './keys.js';
 /** A value the config got wrong: the message names the key as their relay proxy does. */
 export class InvalidValue extends Error {}
 
-const SECRET_KEYS = new Set(['secret', 'accountKey']);
+/** Keys whose values are credentials (`secret`, `accountKey`, `kafka.config.Net.SASL.Password`). */
+const SECRET_KEY = /secret|password|accountkey|token/i;
 
 /** A value for a message: secrets are never shown. */
 export function shown(key: string, value: unknown): string {
-  if (SECRET_KEYS.has(key)) return '(hidden)';
+  if (SECRET_KEY.test(key)) return '(hidden)';
   if (isMap(value)) return 'a map';
   if (Array.isArray(value)) return 'a list';
   return typeof value === 'string' ? `"${value}"` : String(value);

@@ -46,6 +46,7 @@ exporters:
     kafka:
       topic: go-feature-flag-events
       addresses: ["localhost:9092"]
+      config: { Net: { SASL: { Enable: true, Mechanism: SCRAM-SHA-512, User: goff, Password: kafka-pass-value } } }
     flushIntervall: 5
 `;
 
@@ -77,7 +78,8 @@ describe('ff-exporters check', () => {
     );
     expect(stdout).toContain("KafkaExporter's default");
     expect(stdout).toContain('goff-proxy.yaml: valid');
-    for (const secret of ['s3cr3t-value', 'xyz-token', 'azure-key-value']) {
+    expect(stdout).toContain('sasl: {"mechanism":"SCRAM-SHA-512","username":"goff","password":"***"}');
+    for (const secret of ['s3cr3t-value', 'xyz-token', 'azure-key-value', 'kafka-pass-value']) {
       expect(stdout + stderr).not.toContain(secret);
     }
     expect(stderr).toBe(

@@ -261,16 +261,64 @@ describe('keys and values', () => {
     expect(plan({ kind: 'file', outputDir: './data' }).exporters[0]!.options.outputDir).toBe('/srv/app/data');
   });
 
-  it('kafka: a list of addresses, or their environment form (comma-separated); kafka.config is not translated', () => {
+  it('kafka: a list of addresses, or their environment form (comma-separated)', () => {
     const { exporters, warnings } = plan({
       kind: 'kafka',
-      kafka: { Topic: 'events', addresses: 'k1:9092, k2:9092', config: { Net: { SASL: { Enable: true } } } },
+      kafka: { Topic: 'events', addresses: 'k1:9092, k2:9092' },
     });
     expect(exporters[0]!.options).toEqual({ topic: 'events', addresses: ['k1:9092', 'k2:9092'] });
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(
-      /"kafka.config" holds settings of their Go client \(Sarama\) \(Net\) and is not translated/,
-    );
+    expect(warnings).toEqual([]);
+  });
+
+  it('kafka.config: the Sarama settings with an equivalent are translated, the others named in a warning', () => {
+    const { exporters, warnings } = plan({
+      kind: 'kafka',
+      kafka: {
+        topic: 'events',
+        addresses: ['k1:9092'],
+        config: {
+          ClientID: 'relay-proxy',
+          Net: {
+            TLS: { Enable: true },
+            SASL: { Enable: true, Mechanism: 'SCRAM-SHA-512', User: 'goff', Password: 'pw' },
+            DialTimeout: '10s',
+          },
+          producer: { compression: 2, retry: { max: 3 } },
+        },
+      },
+    });
+    expect(exporters[0]!.options).toEqual({
+      clientId: 'relay-proxy',
+      tls: true,
+      sasl: { mechanism: 'SCRAM-SHA-512', username: 'goff', password: 'pw' },
+      compression: 'snappy',
+      topic: 'events',
+      addresses: ['k1:9092'],
+    });
+    expect(warnings).toEqual([
+      'exporter: "kafka.config" settings of their Go client (Sarama) not translated: Net.DialTimeout, ' +
+        'producer.retry.max; give KafkaExporter options for them in createExporter(config, { exporterOptions: { kafka } })',
+    ]);
+  });
+
+  it.each([
+    [
+      { Net: { SASL: { Enable: true, Mechanism: 'GSSAPI' } } },
+      '"kafka.config.Net.SASL.Mechanism" must be PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 here, got "GSSAPI"',
+    ],
+    [{ Net: { SASL: { Enable: 'yes' } } }, '"kafka.config.Net.SASL.Enable" must be true or false, got "yes"'],
+    [
+      { Net: { SASL: { Enable: true, Password: ['pw'] } } },
+      '"kafka.config.Net.SASL.Password" must be a string, got (hidden)',
+    ],
+    [
+      { Producer: { Compression: 'brotli' } },
+      '"kafka.config.Producer.Compression" must be one of none, gzip, snappy, lz4, zstd (or 0 to 4), got "brotli"',
+    ],
+  ])('kafka.config %o is refused, naming the setting', (config, message) => {
+    expect(problemsOf(one({ kind: 'kafka', kafka: { topic: 't', addresses: ['k:9092'], config } }))).toEqual([
+      `invalid exporter: ${message}`,
+    ]);
   });
 
   it('webhook headers: their map of string lists, a single string taken as a list', () => {
