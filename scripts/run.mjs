@@ -130,10 +130,13 @@ switch (task) {
   case 'docs':
     step('API docs (TypeDoc) -> docs/api/', () => pnpm(['exec', 'typedoc']));
     break;
+  case 'release-dry':
+    run(process.execPath, ['scripts/release-dry.mjs']);
+    break;
   case 'bench':
     run(process.execPath, ['bench/run.mjs', ...process.argv.slice(3)]);
     break;
   default:
-    process.stderr.write('usage: node scripts/run.mjs demo|test|bench|docs\n');
+    process.stderr.write('usage: node scripts/run.mjs demo|test|bench|docs|release-dry\n');
     process.exit(2);
 }
