@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import {
   DataExporter,
-  decodeUtf8,
   type ExportableEvent,
   type Exporter,
   type ExporterStats,
   type ExportResult,
   nextBatchId,
-  parseCsv,
-  parseCsvRecords,
-  parseJsonLines,
 } from '@ff/exporter-core';
 import { assertExactlyOnce, ConformanceError, canonicalJson, preview } from './compare.js';
 import { exportContext, recordingLogger } from './context.js';
@@ -22,6 +18,7 @@ import {
   type SinkContext,
   type StoredObject,
 } from './options.js';
+import { decodeUtf8, parseCsv, parseCsvRecords, parseJsonLines } from './parse.js';
 
 /** One test of the suite, runnable without a test runner: `run()` rejects with a ConformanceError when the exporter fails it. */
 export interface ConformanceCheck {

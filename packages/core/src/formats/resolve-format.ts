@@ -8,7 +8,9 @@ import { jsonLines } from './json-lines.js';
 /** What a `format` option takes: a name (any case, as GO Feature Flag) or a Format value. */
 export type FormatOption = 'json' | 'csv' | 'parquet' | (string & {}) | Format;
 
+/** GO Feature Flag's format settings, read with `format` by resolveFormat. */
 export interface FormatSettings {
+  /** A custom `{{ .Field}}` CSV line template (format `csv`); unknown fields are an error. */
   csvTemplate?: string;
   /** GO Feature Flag's `parquetCompressionCodec`, passed to `parquet({ compression })`. */
   parquetCompressionCodec?: string;
@@ -53,6 +55,11 @@ function loadOptional(name: string, searched: string[]): unknown {
   return undefined;
 }
 
+/**
+ * The Format for a `format` option: a Format value as is, `'json'` (default), `'csv'` (with
+ * `csvTemplate`) or `'parquet'` (any case; loads `@ff/exporter-parquet` as the application would,
+ * with `parquetCompressionCodec`). Throws, naming the option, for anything else.
+ */
 export function resolveFormat(format: FormatOption | undefined, settings: FormatSettings = {}): Format {
   if (isFormat(format)) return format;
   const name = (format ?? 'json').toString().toLowerCase();
