@@ -2,33 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import {
-  BlobExporter,
-  type BlobWriteOptions,
-  type ExportContext,
-  ExportError,
-  type Format,
-  jsonLines,
-  silentLogger,
-} from '../src/index.js';
+import { BlobExporter, type BlobWriteOptions, ExportError, type Format, jsonLines } from '../src/index.js';
+import { context } from './blob-context.js';
 import { featureEvent, MemoryBlobStore, makeDataExporter, recordingLogger } from './helpers.js';
 
 // DESIGN §5 data-lake layout: date partitions from each event's creationDate (UTC), gzip, key rules.
 
 const MIDNIGHT = Date.UTC(2023, 10, 15) / 1000; // 2023-11-15T00:00:00Z, unix seconds
 const BEFORE = MIDNIGHT - 1; // 2023-11-14T23:59:59Z
-
-function context(overrides: Partial<ExportContext> = {}): ExportContext {
-  return {
-    signal: new AbortController().signal,
-    logger: silentLogger,
-    batchId: 'abcd1234-1',
-    attempt: 1,
-    deadline: Date.now() + 30_000,
-    batchCreatedAt: 1_617_970_547_000,
-    ...overrides,
-  };
-}
 
 const keys = (text: string) =>
   text
