@@ -182,7 +182,7 @@ export class BlobExporter implements Exporter {
       if (outcome === 'exists') for await (const _ of body) void _;
     } finally {
       // A store that stopped reading (a failure, 'exists') leaves no zlib handle behind.
-      gzip?.destroy();
+      void gzip?.return(undefined).catch(() => {});
     }
   }
 }

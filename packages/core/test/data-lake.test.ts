@@ -291,6 +291,33 @@ describe("compression: 'gzip'", () => {
     await de.close({ timeoutMs: 1_000 });
   });
 
+  it('a retry that finds the gzip object written counts it delivered, and unserialisable events failed', async () => {
+    const store = new MemoryBlobStore();
+    store.beforeCreate = (_, call) => (call === 0 ? 'write-then-throw' : undefined);
+    const de = makeDataExporter({
+      exporter: new BlobExporter(store, { compression: 'gzip' }),
+      maxEventsInMemory: 20_000,
+    });
+    for (let i = 0; i < 9_999; i++) de.add(featureEvent(i, { value: 'x'.repeat(100) }));
+    de.add(featureEvent(9_999, { value: 1n }));
+    await de.flush();
+    expect(store.calls.map((c) => c.result)).toEqual(['created', 'exists']);
+    expect(de.stats()).toMatchObject({ exported: 9_999, failed: 1, pending: 0 });
+    expect(keys(gunzipSync([...store.objects.values()][0]!.body).toString())).toHaveLength(9_999);
+    await de.close({ timeoutMs: 1_000 });
+  });
+
+  it('a store that stops reading half way gets an error it can report, and the gzip stream is released', async () => {
+    const store = new MemoryBlobStore();
+    const exporter = new BlobExporter(store, { compression: 'gzip' });
+    store.create = async (_name, body) => {
+      for await (const _ of body) throw new ExportError('upload failed after the first part');
+      return 'created';
+    };
+    const events = Array.from({ length: 20_000 }, (_, i) => featureEvent(i, { value: 'y'.repeat(200) }));
+    await expect(exporter.export(events, context())).rejects.toThrow(/first part/);
+  });
+
   it('is refused for Parquet (or any binary format), naming parquet({ compression })', () => {
     const store = new MemoryBlobStore();
     const binary = (name: string, contentType: string): Format => ({

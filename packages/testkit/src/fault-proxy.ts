@@ -215,8 +215,10 @@ class TcpFaultProxy implements FaultProxy {
       throw new TypeError(
         'fault proxy loseAnswers: match must be a RegExp or a function of the request head',
       );
-    // From a blackhole or a cut: requests flow again (held ones too), answers are lost.
+    // From a blackhole or a cut: requests flow again (held ones too), answers are lost. A delay stays.
+    const delayMs = this.delayMs;
     await this.heal();
+    this.delayMs = delayMs;
     this.mode = 'lose-answers';
     this.#lose = { match: test, left: times };
   }
