@@ -5,6 +5,7 @@ export {
   type BlobStore,
   type BlobWriteOptions,
 } from './blob-exporter.js';
+export type { Compression } from './compression.js';
 export { DataExporter, type ExporterStats } from './data-exporter.js';
 export { type DiagnosticsMessage, diagnostics } from './diagnostics.js';
 export {
@@ -38,14 +39,6 @@ export {
   trackingEventJson,
 } from './formats/json-lines.js';
 export { jsonValue } from './formats/json-value.js';
-export {
-  type CsvParseOptions,
-  type CsvRecord,
-  decodeUtf8,
-  parseCsv,
-  parseCsvRecords,
-  parseJsonLines,
-} from './formats/parse.js';
 export {
   type FormatOption,
   type FormatSettings,

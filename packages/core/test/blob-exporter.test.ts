@@ -1,25 +1,8 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import {
-  BlobExporter,
-  type ExportContext,
-  ExportError,
-  type FeatureEvent,
-  silentLogger,
-} from '../src/index.js';
+import { BlobExporter, ExportError, type FeatureEvent } from '../src/index.js';
+import { context } from './blob-context.js';
 import { featureEvent, MemoryBlobStore, makeDataExporter, recordingLogger } from './helpers.js';
-
-function context(overrides: Partial<ExportContext> = {}): ExportContext {
-  return {
-    signal: new AbortController().signal,
-    logger: silentLogger,
-    batchId: 'abcd1234-1',
-    attempt: 1,
-    deadline: Date.now() + 30_000,
-    batchCreatedAt: 1_617_970_547_000,
-    ...overrides,
-  };
-}
 
 describe('BlobExporter (one object per batch, create-only)', () => {
   it('writes a batch as one JSON Lines object under its default name', async () => {

@@ -1,11 +1,3 @@
-export {
-  type CsvParseOptions,
-  type CsvRecord,
-  decodeUtf8,
-  parseCsv,
-  parseCsvRecords,
-  parseJsonLines,
-} from '@ff/exporter-core';
 export { type ConformanceCheck, conformanceChecks } from './checks.js';
 export { assertExactlyOnce, ConformanceError, canonicalJson, type ExactlyOnceResult } from './compare.js';
 export { exporterConformance } from './conformance.js';
@@ -25,6 +17,7 @@ export {
   type FaultProxy,
   type FaultProxyConnections,
   type FaultProxyOptions,
+  type LoseAnswersOptions,
   startFaultProxy,
 } from './fault-proxy.js';
 export type {
@@ -36,4 +29,12 @@ export type {
   SinkContext,
   StoredObject,
 } from './options.js';
+export {
+  type CsvParseOptions,
+  type CsvRecord,
+  decodeUtf8,
+  parseCsv,
+  parseCsvRecords,
+  parseJsonLines,
+} from './parse.js';
 export { readFolder } from './read-folder.js';
