@@ -1,0 +1,47 @@
+/**
+ * Cuts a stream of chunks into parts of exactly `size` bytes (the last one shorter). S3 wants each
+ * part's length up front (its default CRC32 checksum and Content-Length need it), so a part is
+ * gathered in memory, copied once, and the stream is read only as fast as parts are taken.
+ */
+export class PartReader {
+  readonly #size: number;
+  readonly #chunks: AsyncIterator<Uint8Array>;
+  #carry: Uint8Array | undefined;
+  #ended = false;
+
+  constructor(body: AsyncIterable<Uint8Array>, size: number) {
+    this.#size = size;
+    this.#chunks = body[Symbol.asyncIterator]();
+  }
+
+  /** The next part, or undefined when the stream is over. */
+  async next(): Promise<Buffer | undefined> {
+    const gathered: Uint8Array[] = [];
+    let length = 0;
+    while (length < this.#size) {
+      let chunk = this.#carry;
+      this.#carry = undefined;
+      if (chunk === undefined) {
+        if (this.#ended) break;
+        const next = await this.#chunks.next();
+        if (next.done) {
+          this.#ended = true;
+          break;
+        }
+        chunk = next.value;
+      }
+      const take = Math.min(chunk.length, this.#size - length);
+      if (take < chunk.length) this.#carry = chunk.subarray(take);
+      if (take > 0) gathered.push(take < chunk.length ? chunk.subarray(0, take) : chunk);
+      length += take;
+    }
+    return length === 0 ? undefined : Buffer.concat(gathered, length);
+  }
+
+  /** Stops the stream early (a failed upload): lets the encoder release what it holds. */
+  async cancel(): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
+    await this.#chunks.return?.();
+  }
+}
