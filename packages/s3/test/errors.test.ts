@@ -1,0 +1,169 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { startFaultProxy } from '@ff/exporter-testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killGroup } from '../../../test-services/lib.mjs';
+import { start } from '../../../test-services/moto/index.mjs';
+import { S3Exporter } from '../src/index.js';
+import { dataExporter, events, expectLandedOnce, watchingLogger } from './delivery.js';
+import { clientConfig, createBucket, deleteBucket, motoEndpoint, testClient } from './moto.js';
+
+let endpoint: string;
+let client: S3Client;
+beforeAll(async () => {
+  endpoint = await motoEndpoint();
+  client = testClient(endpoint);
+});
+afterAll(() => client.destroy());
+
+describe('S3Exporter options and connections', () => {
+  it('refuses a missing bucket, and client together with clientConfig, at construction', () => {
+    expect(() => new S3Exporter({ bucket: '' })).toThrow(/bucket must be a bucket name/);
+    expect(
+      () => new S3Exporter({ bucket: 'b', client: new S3Client({}), clientConfig: { region: 'us-east-1' } }),
+    ).toThrow(/client or clientConfig, not both/);
+  });
+
+  it('opens no connection at construction, and close() is prompt when nothing was sent', async () => {
+    await using proxy = await startFaultProxy({ targetPort: Number(new URL(endpoint).port) });
+    const exporter = new S3Exporter({ bucket: 'never-used', clientConfig: clientConfig(proxy.url()) });
+    await exporter.close();
+    expect(proxy.connections.accepted).toBe(0);
+  });
+
+  it('uses an injected client as it is, and leaves it open at close()', async () => {
+    const bucket = `injected-${process.pid}`;
+    await createBucket(client, bucket);
+    const injected = testClient(endpoint);
+    const data = dataExporter(new S3Exporter({ bucket, client: injected }), watchingLogger());
+    const sent = events(100);
+    for (const event of sent) data.add(event);
+    await data.close();
+    expect(data.stats()).toMatchObject({ exported: sent.length });
+    // Still usable: the exporter did not destroy what it did not build.
+    expect(await expectLandedOnce(injected, bucket, sent)).toHaveLength(1);
+    injected.destroy();
+    await deleteBucket(client, bucket);
+  });
+
+  it("takes the endpoint, region and keys from the SDK's environment (AWS_ENDPOINT_URL_S3, …)", async () => {
+    const bucket = `from-env-${process.pid}`;
+    await createBucket(client, bucket);
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_REGION: 'eu-west-3',
+      AWS_ACCESS_KEY_ID: 'from-env',
+      AWS_SECRET_ACCESS_KEY: 'from-env',
+      // No profile file may win over the environment.
+      AWS_CONFIG_FILE: join(tmpdir(), 'ff-s3-no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'ff-s3-no-credentials'),
+    });
+    try {
+      const exporter = new S3Exporter({ bucket, clientConfig: { forcePathStyle: true } });
+      const data = dataExporter(exporter, watchingLogger());
+      const sent = events(100);
+      for (const event of sent) data.add(event);
+      await data.close();
+      expect(data.stats()).toMatchObject({ exported: sent.length });
+      expect(await expectLandedOnce(client, bucket, sent)).toHaveLength(1);
+    } finally {
+      process.env = saved;
+      await deleteBucket(client, bucket);
+    }
+  });
+});
+
+describe('S3Exporter failures that no retry can mend', () => {
+  it('a missing bucket fails the batch at once, and the logged message names the bucket', async () => {
+    const logger = watchingLogger();
+    const bucket = `missing-${process.pid}`;
+    const data = dataExporter(new S3Exporter({ bucket, clientConfig: clientConfig(endpoint) }), logger);
+    const sent = events(100);
+    for (const event of sent) data.add(event);
+    await data.close();
+    expect(data.stats()).toMatchObject({ exported: 0, failed: sent.length, retries: 0 });
+    expect(logger.errors).toHaveLength(1);
+    expect(logger.errors[0]).toContain('non-retryable');
+    expect(logger.errors[0]).toContain(`S3 bucket '${bucket}' (${endpoint}) does not exist`);
+    expect(logger.errors[0]).toContain('create it, or fix the bucket option');
+  });
+
+  it('an unserialisable part of a batch mid-stream is reported, never thrown out of the SDK', async () => {
+    const bucket = `stream-error-${process.pid}`;
+    await createBucket(client, bucket);
+    const exporter = new S3Exporter({
+      bucket,
+      clientConfig: clientConfig(endpoint),
+      format: {
+        name: 'json',
+        contentType: 'application/x-ndjson',
+        async *encode() {
+          yield new TextEncoder().encode('{"a":1}\n');
+          throw new Error('encoder broke');
+        },
+      },
+    });
+    const logger = watchingLogger();
+    const data = dataExporter(exporter, logger);
+    for (const event of events(10)) data.add(event);
+    await data.close();
+    expect(data.stats()).toMatchObject({ exported: 0, failed: 10 });
+    expect(logger.errors.join('\n')).toContain('encoder broke');
+    await deleteBucket(client, bucket);
+  });
+
+  describe('on a moto that checks credentials', () => {
+    let peer: {
+      env: { S3_ENDPOINT: string; S3_ACCESS_KEY_ID?: string; S3_SECRET_ACCESS_KEY?: string };
+      pids: number[];
+    };
+    let keys: { accessKeyId: string; secretAccessKey: string };
+    const bucket = 'with-auth';
+    beforeAll(async () => {
+      peer = await start({ logFile: join(tmpdir(), `ff-moto-auth-${process.pid}.log`), authChecks: true });
+      keys = {
+        accessKeyId: peer.env.S3_ACCESS_KEY_ID ?? '',
+        secretAccessKey: peer.env.S3_SECRET_ACCESS_KEY ?? '',
+      };
+      const owner = new S3Client(clientConfig(peer.env.S3_ENDPOINT, { credentials: keys }));
+      await createBucket(owner, bucket);
+      owner.destroy();
+    }, 60_000);
+    afterAll(async () => {
+      await Promise.all((peer?.pids ?? []).map((pid) => killGroup(pid)));
+    });
+
+    const run = async (credentials: { accessKeyId: string; secretAccessKey: string }) => {
+      const logger = watchingLogger();
+      const config = clientConfig(peer.env.S3_ENDPOINT, { credentials });
+      const data = dataExporter(new S3Exporter({ bucket, clientConfig: config }), logger);
+      for (const event of events(50)) data.add(event);
+      await data.close();
+      return { stats: data.stats(), errors: logger.errors };
+    };
+
+    it('the right key delivers (the control)', async () => {
+      expect((await run(keys)).stats).toMatchObject({ exported: 50, failed: 0 });
+    });
+
+    it('a wrong secret fails at once, not retried, with a message that names the bucket and no secret', async () => {
+      const wrong = { ...keys, secretAccessKey: 'wrong-secret-value' };
+      const { stats, errors } = await run(wrong);
+      expect(stats).toMatchObject({ exported: 0, failed: 50, retries: 0 });
+      expect(errors[0]).toMatch(
+        /S3 bucket 'with-auth' \(.*\) refused the credentials \(SignatureDoesNotMatch 403/,
+      );
+      expect(errors[0]).toContain('check the access key');
+      expect(errors[0]).not.toContain('wrong-secret-value');
+      expect(errors[0]).not.toContain(keys.secretAccessKey);
+    });
+
+    it('an unknown access key fails at once, not retried', async () => {
+      const { stats, errors } = await run({ accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'x' });
+      expect(stats).toMatchObject({ exported: 0, failed: 50, retries: 0 });
+      expect(errors[0]).toContain('refused the credentials (InvalidAccessKeyId 403');
+    });
+  });
+});
