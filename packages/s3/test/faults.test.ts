@@ -101,34 +101,39 @@ describe('S3Exporter through network faults, against moto', () => {
     await data.close();
   });
 
+  /** exporter -> fault proxy (loses the answer) -> recorder (what moto answered) -> moto */
+  async function losingAnswers(match: RegExp) {
+    const recorder = await s3Proxy(() => 'pass');
+    const proxy = await startFaultProxy({ targetPort: Number(new URL(recorder.url).port) });
+    closers.push(() => proxy.close());
+    await proxy.loseAnswers({ match, times: 1 });
+    return { proxy, seen: recorder.seen };
+  }
+
   it('the answer to a PutObject lost: the retry finds its own object (412), delivered once, counted exported', async () => {
     await freshBucket();
-    const proxy = await s3Proxy((operation, before) =>
-      operation === 'PutObject' && before === 0 ? 'loseAnswer' : 'pass',
-    );
-    const logger = watchingLogger();
-    const data = dataExporter(exporterVia(proxy.url), logger);
+    const { proxy, seen } = await losingAnswers(/^PUT /);
+    const data = dataExporter(exporterVia(proxy.url()), watchingLogger());
     const sent = events(500);
     for (const event of sent) data.add(event);
     await data.flush();
+    expect(proxy.connections.answersLost).toBe(1);
     expect(data.stats()).toMatchObject({ exported: sent.length, failed: 0, retries: 1 });
-    expect(proxy.seen.filter((s) => s.operation === 'PutObject').map((s) => s.status)).toEqual([200, 412]);
+    expect(seen.filter((s) => s.operation === 'PutObject').map((s) => s.status)).toEqual([200, 412]);
     expect(await expectLandedOnce(client, bucket, sent)).toHaveLength(1);
     await data.close();
   });
 
   it('the answer to a CompleteMultipartUpload lost: the retry finds its own object (412), delivered once', async () => {
     await freshBucket();
-    const proxy = await s3Proxy((operation, before) =>
-      operation === 'CompleteMultipartUpload' && before === 0 ? 'loseAnswer' : 'pass',
-    );
-    const logger = watchingLogger();
-    const data = dataExporter(exporterVia(proxy.url), logger);
+    const { proxy, seen } = await losingAnswers(/^POST [^ ]*uploadId=/);
+    const data = dataExporter(exporterVia(proxy.url()), watchingLogger());
     const sent = events(MULTIPART_EVENTS);
     for (const event of sent) data.add(event);
     await data.flush();
+    expect(proxy.connections.answersLost).toBe(1);
     expect(data.stats()).toMatchObject({ exported: sent.length, failed: 0, retries: 1 });
-    const completes = proxy.seen.filter((s) => s.operation === 'CompleteMultipartUpload');
+    const completes = seen.filter((s) => s.operation === 'CompleteMultipartUpload');
     expect(completes.map((s) => s.status)).toEqual([200, 412]);
     const [key] = await expectLandedOnce(client, bucket, sent);
     // A multipart object's ETag ends in -<parts>: the first attempt's upload is the one kept.

@@ -11,12 +11,8 @@ export type S3Operation =
   | 'AbortMultipartUpload'
   | 'other';
 
-/**
- * What the proxy does with one request: `pass` it; answer `503` itself (S3's SlowDown), the request
- * never reaching moto; or `loseAnswer`: let moto do it, then close the connection instead of
- * relaying the answer, as when a network drops after the store has acted.
- */
-export type S3Fault = 'pass' | '503' | 'loseAnswer';
+/** What the proxy does with one request: `pass` it, or answer `503` itself (S3's SlowDown), the request never reaching moto. */
+export type S3Fault = 'pass' | '503';
 
 export interface SeenRequest {
   operation: S3Operation;
@@ -43,14 +39,13 @@ function operationOf(req: IncomingMessage): S3Operation {
 }
 
 /**
- * An HTTP proxy in front of moto that injects faults S3 itself produces, per request: the TCP fault
- * proxy cannot tell one request from the next, this one can (the 503 on the first PutObject, the
- * answer lost of the CompleteMultipartUpload). `decide` sees each request and how many of its
- * operation came before it.
+ * An HTTP proxy in front of moto that records each S3 request and moto's status (did the retry get
+ * 412?), and answers 503 where `decide` says so: a real HTTP 503 from the network, per operation, which
+ * the TCP fault proxy cannot make. `decide` sees each request and how many of its operation came before.
  */
 export async function startS3FaultProxy(
   target: string,
-  decide: (operation: S3Operation, before: number) => S3Fault,
+  decide: (operation: S3Operation, before: number) => S3Fault = () => 'pass',
 ): Promise<S3FaultProxy> {
   const upstream = new URL(target);
   const seen: SeenRequest[] = [];
@@ -80,12 +75,6 @@ export async function startS3FaultProxy(
       },
       (answer) => {
         entry.status = answer.statusCode;
-        if (fault === 'loseAnswer') {
-          // moto has acted; the client never learns it.
-          answer.resume();
-          answer.once('end', () => req.socket.destroy());
-          return;
-        }
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       },
