@@ -1,3 +1,12 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
+/**
+ * How much is read between two turns of the event loop. An encoder's chunks resolve as microtasks:
+ * read back to back they would keep the sockets of the parts in flight from being written for the
+ * whole part. Yielding every MiB lets encoding and uploading overlap.
+ */
+const YIELD_EVERY = 1024 * 1024;
+
 /**
  * Cuts a stream of chunks into parts of exactly `size` bytes (the last one shorter). S3 wants each
  * part's length up front (its default CRC32 checksum and Content-Length need it), so a part is
@@ -8,6 +17,7 @@ export class PartReader {
   readonly #chunks: AsyncIterator<Uint8Array>;
   #carry: Uint8Array | undefined;
   #ended = false;
+  #sinceTurn = 0;
 
   constructor(body: AsyncIterable<Uint8Array>, size: number) {
     this.#size = size;
@@ -29,6 +39,11 @@ export class PartReader {
           break;
         }
         chunk = next.value;
+        this.#sinceTurn += chunk.length;
+        if (this.#sinceTurn >= YIELD_EVERY) {
+          this.#sinceTurn = 0;
+          await nextTurn();
+        }
       }
       const take = Math.min(chunk.length, this.#size - length);
       if (take < chunk.length) this.#carry = chunk.subarray(take);

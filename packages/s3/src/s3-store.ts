@@ -13,7 +13,7 @@ import { isConflict, toExportError } from './s3-errors.js';
 
 /** 8 MiB: above S3's 5 MiB minimum part, and 10 000 parts (S3's maximum) make 80 GiB. */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
-/** Parts uploaded side by side; memory held is about (queueSize + 1) × partSize. */
+/** Parts uploaded side by side; memory held is about (queueSize + 1) × partSize (one more being read). */
 export const DEFAULT_QUEUE_SIZE = 4;
 /** How long the clean-up of a failed multipart upload may take: it must not hang close() on a dead network. */
 const ABORT_UPLOAD_TIMEOUT_MS = 5_000;
@@ -174,7 +174,8 @@ export class S3Store implements BlobStore {
       });
     };
     const next = async () => head.shift() ?? (await rest.next());
-    for (let data = await next(); data !== undefined && failure === undefined; data = await next()) {
+    let data = await next();
+    while (data !== undefined && failure === undefined) {
       // Settled promises only: a part's failure is recorded, never left as an unhandled rejection.
       const part: Promise<void> = upload(data, ++number).then(
         () => {
@@ -187,7 +188,9 @@ export class S3Store implements BlobStore {
         },
       );
       inFlight.add(part);
-      if (inFlight.size >= this.#queueSize) await Promise.race(inFlight);
+      // The next part is read while the others are on the wire; then it waits for a free slot.
+      data = await next();
+      while (inFlight.size >= this.#queueSize) await Promise.race(inFlight);
       signal.throwIfAborted();
     }
     await Promise.all(inFlight);
