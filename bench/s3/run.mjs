@@ -168,7 +168,7 @@ async function parent() {
       result.small = measure('ours', SMALL);
       runs.push(result);
       process.stdout.write(
-        `  run ${run + 1}/${RUNS}: ours ${fmt(result.ours.ms)} ms, sdk ${fmt(result.sdk.ms)} ms\n`,
+        `  run ${run + 1}/${RUNS}: ours ${fmt(result.ours.ms)} ms, sdk ${fmt(result.sdk.ms)} ms (encoding ${fmt(result.sdk.encodeMs)} ms before), store ${fmt(result.store.ms)} ms\n`,
       );
     }
     const bytes = runs[0].ours.bytes;

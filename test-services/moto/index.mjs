@@ -2,17 +2,17 @@
 // start it on a free port of 127.0.0.1.
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { peerDir } from '../cache.mjs';
 import { freePort, spawnPeer, waitFor } from '../lib.mjs';
+import { venvPython as pythonIn } from '../venv.mjs';
 
 export const MOTO_VERSION = '5.2.5';
 export const INSTALL_COMMAND = 'node test-services/moto/install.mjs';
 
 export const venvDir = () => peerDir('moto', MOTO_VERSION);
-export const venvPython = (dir = venvDir()) => join(dir, 'bin', 'python');
+export const venvPython = (dir = venvDir()) => pythonIn(dir);
 
 /** True when the venv exists and imports the pinned moto with its server extra. */
 export function isReady(dir = venvDir()) {

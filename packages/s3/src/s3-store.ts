@@ -174,26 +174,32 @@ export class S3Store implements BlobStore {
       });
     };
     const next = async () => head.shift() ?? (await rest.next());
-    let data = await next();
-    while (data !== undefined && failure === undefined) {
-      // Settled promises only: a part's failure is recorded, never left as an unhandled rejection.
-      const part: Promise<void> = upload(data, ++number).then(
-        () => {
-          inFlight.delete(part);
-        },
-        (error: unknown) => {
-          inFlight.delete(part);
-          failure ??= { error };
-          stop.abort();
-        },
-      );
-      inFlight.add(part);
-      // The next part is read while the others are on the wire; then it waits for a free slot.
-      data = await next();
-      while (inFlight.size >= this.#queueSize) await Promise.race(inFlight);
-      signal.throwIfAborted();
+    try {
+      let data = await next();
+      while (data !== undefined && failure === undefined) {
+        // Settled promises only: a part's failure is recorded, never left as an unhandled rejection.
+        const part: Promise<void> = upload(data, ++number).then(
+          () => {
+            inFlight.delete(part);
+          },
+          (error: unknown) => {
+            inFlight.delete(part);
+            failure ??= { error };
+            stop.abort();
+          },
+        );
+        inFlight.add(part);
+        // The next part is read while the others are on the wire; then it waits for a free slot.
+        data = await next();
+        while (inFlight.size >= this.#queueSize) await Promise.race(inFlight);
+        signal.throwIfAborted();
+      }
+      await Promise.all(inFlight);
+    } catch (err) {
+      // The body failed (an encoder error) or the attempt was aborted: the parts in flight stop too.
+      stop.abort();
+      throw err;
     }
-    await Promise.all(inFlight);
     if (failure !== undefined) throw failure.error;
     signal.throwIfAborted();
     return done.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));

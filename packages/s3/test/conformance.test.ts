@@ -1,20 +1,13 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { parquet } from '@ff/exporter-parquet';
 import { type ConformanceFormat, exporterConformance, type StoredObject } from '@ff/exporter-testkit';
-import { beforeAll } from 'vitest';
 import { expectedRows, readWithDuckDB } from '../../parquet/test/readers.js';
 import { S3Exporter } from '../src/index.js';
-import { clientConfig, createBucket, deleteBucket, motoEndpoint, readBucket, testClient } from './moto.js';
+import { clientConfig, createBucket, deleteBucket, readBucket, useMoto } from './moto.js';
 
-let endpoint: string;
-let client: S3Client;
-beforeAll(async () => {
-  endpoint = await motoEndpoint();
-  client = testClient(endpoint);
-});
+const moto = useMoto();
 
 /** Parquet objects are read by DuckDB from a file, as a data lake would read them. */
 async function decodeParquet(object: StoredObject) {
@@ -32,16 +25,16 @@ for (const format of ['json', 'csv', 'parquet'] as ConformanceFormat[]) {
     name: `S3Exporter on moto (${format})`,
     format,
     createExporter: async (sink) => {
-      await createBucket(client, sink.id);
+      await createBucket(moto.client, sink.id);
       return new S3Exporter({
         bucket: sink.id,
         path: 'events',
         format: format === 'parquet' ? parquet() : format,
-        clientConfig: clientConfig(endpoint),
+        clientConfig: clientConfig(moto.endpoint),
       });
     },
-    readBack: async (sink) => ({ objects: await readBucket(client, sink.id) }),
-    cleanup: (sink) => deleteBucket(client, sink.id),
+    readBack: async (sink) => ({ objects: await readBucket(moto.client, sink.id) }),
+    cleanup: (sink) => deleteBucket(moto.client, sink.id),
     ...(format === 'parquet' && {
       decode: decodeParquet,
       expectedRecord: (event) => expectedRows([event])[0],

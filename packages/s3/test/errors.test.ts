@@ -1,21 +1,15 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { startFaultProxy } from '@ff/exporter-testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killGroup } from '../../../test-services/lib.mjs';
 import { start } from '../../../test-services/moto/index.mjs';
 import { S3Exporter } from '../src/index.js';
 import { dataExporter, events, expectLandedOnce, watchingLogger } from './delivery.js';
-import { clientConfig, createBucket, deleteBucket, motoEndpoint, testClient } from './moto.js';
+import { clientConfig, createBucket, deleteBucket, testClient, useMoto } from './moto.js';
 
-let endpoint: string;
-let client: S3Client;
-beforeAll(async () => {
-  endpoint = await motoEndpoint();
-  client = testClient(endpoint);
-});
-afterAll(() => client.destroy());
+const moto = useMoto();
 
 describe('S3Exporter options and connections', () => {
   it('refuses a missing bucket, and client together with clientConfig, at construction', () => {
@@ -26,7 +20,7 @@ describe('S3Exporter options and connections', () => {
   });
 
   it('opens no connection at construction, and close() is prompt when nothing was sent', async () => {
-    await using proxy = await startFaultProxy({ targetPort: Number(new URL(endpoint).port) });
+    await using proxy = await startFaultProxy({ targetPort: Number(new URL(moto.endpoint).port) });
     const exporter = new S3Exporter({ bucket: 'never-used', clientConfig: clientConfig(proxy.url()) });
     await exporter.close();
     expect(proxy.connections.accepted).toBe(0);
@@ -34,8 +28,8 @@ describe('S3Exporter options and connections', () => {
 
   it('uses an injected client as it is, and leaves it open at close()', async () => {
     const bucket = `injected-${process.pid}`;
-    await createBucket(client, bucket);
-    const injected = testClient(endpoint);
+    await createBucket(moto.client, bucket);
+    const injected = testClient(moto.endpoint);
     const data = dataExporter(new S3Exporter({ bucket, client: injected }), watchingLogger());
     const sent = events(100);
     for (const event of sent) data.add(event);
@@ -44,15 +38,15 @@ describe('S3Exporter options and connections', () => {
     // Still usable: the exporter did not destroy what it did not build.
     expect(await expectLandedOnce(injected, bucket, sent)).toHaveLength(1);
     injected.destroy();
-    await deleteBucket(client, bucket);
+    await deleteBucket(moto.client, bucket);
   });
 
   it("takes the endpoint, region and keys from the SDK's environment (AWS_ENDPOINT_URL_S3, …)", async () => {
     const bucket = `from-env-${process.pid}`;
-    await createBucket(client, bucket);
+    await createBucket(moto.client, bucket);
     const saved = { ...process.env };
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_ENDPOINT_URL_S3: moto.endpoint,
       AWS_REGION: 'eu-west-3',
       AWS_ACCESS_KEY_ID: 'from-env',
       AWS_SECRET_ACCESS_KEY: 'from-env',
@@ -67,10 +61,10 @@ describe('S3Exporter options and connections', () => {
       for (const event of sent) data.add(event);
       await data.close();
       expect(data.stats()).toMatchObject({ exported: sent.length });
-      expect(await expectLandedOnce(client, bucket, sent)).toHaveLength(1);
+      expect(await expectLandedOnce(moto.client, bucket, sent)).toHaveLength(1);
     } finally {
       process.env = saved;
-      await deleteBucket(client, bucket);
+      await deleteBucket(moto.client, bucket);
     }
   });
 });
@@ -79,23 +73,23 @@ describe('S3Exporter failures that no retry can mend', () => {
   it('a missing bucket fails the batch at once, and the logged message names the bucket', async () => {
     const logger = watchingLogger();
     const bucket = `missing-${process.pid}`;
-    const data = dataExporter(new S3Exporter({ bucket, clientConfig: clientConfig(endpoint) }), logger);
+    const data = dataExporter(new S3Exporter({ bucket, clientConfig: clientConfig(moto.endpoint) }), logger);
     const sent = events(100);
     for (const event of sent) data.add(event);
     await data.close();
     expect(data.stats()).toMatchObject({ exported: 0, failed: sent.length, retries: 0 });
     expect(logger.errors).toHaveLength(1);
     expect(logger.errors[0]).toContain('non-retryable');
-    expect(logger.errors[0]).toContain(`S3 bucket '${bucket}' (${endpoint}) does not exist`);
+    expect(logger.errors[0]).toContain(`S3 bucket '${bucket}' (${moto.endpoint}) does not exist`);
     expect(logger.errors[0]).toContain('create it, or fix the bucket option');
   });
 
   it('an unserialisable part of a batch mid-stream is reported, never thrown out of the SDK', async () => {
     const bucket = `stream-error-${process.pid}`;
-    await createBucket(client, bucket);
+    await createBucket(moto.client, bucket);
     const exporter = new S3Exporter({
       bucket,
-      clientConfig: clientConfig(endpoint),
+      clientConfig: clientConfig(moto.endpoint),
       format: {
         name: 'json',
         contentType: 'application/x-ndjson',
@@ -111,7 +105,35 @@ describe('S3Exporter failures that no retry can mend', () => {
     await data.close();
     expect(data.stats()).toMatchObject({ exported: 0, failed: 10 });
     expect(logger.errors.join('\n')).toContain('encoder broke');
-    await deleteBucket(client, bucket);
+    await deleteBucket(moto.client, bucket);
+  });
+
+  it('a body that fails after two parts: the multipart upload is aborted, no parts left behind', async () => {
+    const bucket = `multipart-error-${process.pid}`;
+    await createBucket(moto.client, bucket);
+    const line = new TextEncoder().encode(`${JSON.stringify({ pad: 'x'.repeat(1000) })}\n`);
+    const exporter = new S3Exporter({
+      bucket,
+      clientConfig: clientConfig(moto.endpoint),
+      format: {
+        name: 'json',
+        contentType: 'application/x-ndjson',
+        async *encode() {
+          // 20 MB: two full parts are on their way when the encoder fails.
+          for (let i = 0; i < 20_000; i++) yield line;
+          throw new Error('encoder broke after 20 MB');
+        },
+      },
+    });
+    const logger = watchingLogger();
+    const data = dataExporter(exporter, logger);
+    for (const event of events(10)) data.add(event);
+    await data.close();
+    expect(data.stats()).toMatchObject({ exported: 0, failed: 10 });
+    expect(logger.errors.join('\n')).toContain('encoder broke after 20 MB');
+    const open = await moto.client.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+    expect(open.Uploads ?? []).toEqual([]);
+    await deleteBucket(moto.client, bucket);
   });
 
   describe('on a moto that checks credentials', () => {

@@ -1,41 +1,35 @@
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { type FaultProxy, startFaultProxy } from '@ff/exporter-testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { S3Exporter } from '../src/index.js';
 import { dataExporter, events, expectLandedOnce, watchingLogger } from './delivery.js';
-import { clientConfig, createBucket, deleteBucket, motoEndpoint, testClient } from './moto.js';
+import { clientConfig, createBucket, deleteBucket, useMoto } from './moto.js';
 import { type S3Fault, type S3Operation, startS3FaultProxy } from './s3-faults.js';
 
-let endpoint: string;
-let client: S3Client;
 let bucket: string;
 let n = 0;
 const closers: (() => Promise<void>)[] = [];
 
-beforeAll(async () => {
-  endpoint = await motoEndpoint();
-  client = testClient(endpoint);
-});
+const moto = useMoto();
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
-  await deleteBucket(client, bucket);
+  await deleteBucket(moto.client, bucket);
 });
-afterAll(() => client.destroy());
 
 async function freshBucket(): Promise<string> {
   bucket = `faults-${process.pid}-${++n}`;
-  await createBucket(client, bucket);
+  await createBucket(moto.client, bucket);
   return bucket;
 }
 
 async function tcpProxy(): Promise<FaultProxy> {
-  const proxy = await startFaultProxy({ targetPort: Number(new URL(endpoint).port) });
+  const proxy = await startFaultProxy({ targetPort: Number(new URL(moto.endpoint).port) });
   closers.push(() => proxy.close());
   return proxy;
 }
 
 async function s3Proxy(decide: (operation: S3Operation, before: number) => S3Fault) {
-  const proxy = await startS3FaultProxy(endpoint, decide);
+  const proxy = await startS3FaultProxy(moto.endpoint, decide);
   closers.push(() => proxy.close());
   return proxy;
 }
@@ -63,7 +57,7 @@ describe('S3Exporter through network faults, against moto', () => {
     await proxy.heal();
     await flushed;
     expect(data.stats()).toMatchObject({ exported: sent.length, failed: 0 });
-    expect(await expectLandedOnce(client, bucket, sent)).toHaveLength(1);
+    expect(await expectLandedOnce(moto.client, bucket, sent)).toHaveLength(1);
     await data.close();
   });
 
@@ -80,7 +74,7 @@ describe('S3Exporter through network faults, against moto', () => {
     await proxy.heal();
     await flushed;
     expect(data.stats()).toMatchObject({ exported: sent.length, failed: 0 });
-    expect(await expectLandedOnce(client, bucket, sent)).toHaveLength(1);
+    expect(await expectLandedOnce(moto.client, bucket, sent)).toHaveLength(1);
     await data.close();
   });
 
@@ -97,7 +91,7 @@ describe('S3Exporter through network faults, against moto', () => {
     expect(await logger.retrying).toMatch(/answered SlowDown 503/);
     expect(data.stats()).toMatchObject({ exported: sent.length, failed: 0, retries: 1 });
     expect(proxy.seen.filter((s) => s.operation === 'PutObject').map((s) => s.status)).toEqual([503, 200]);
-    expect(await expectLandedOnce(client, bucket, sent)).toHaveLength(1);
+    expect(await expectLandedOnce(moto.client, bucket, sent)).toHaveLength(1);
     await data.close();
   });
 
@@ -120,7 +114,7 @@ describe('S3Exporter through network faults, against moto', () => {
     expect(proxy.connections.answersLost).toBe(1);
     expect(data.stats()).toMatchObject({ exported: sent.length, failed: 0, retries: 1 });
     expect(seen.filter((s) => s.operation === 'PutObject').map((s) => s.status)).toEqual([200, 412]);
-    expect(await expectLandedOnce(client, bucket, sent)).toHaveLength(1);
+    expect(await expectLandedOnce(moto.client, bucket, sent)).toHaveLength(1);
     await data.close();
   });
 
@@ -135,9 +129,9 @@ describe('S3Exporter through network faults, against moto', () => {
     expect(data.stats()).toMatchObject({ exported: sent.length, failed: 0, retries: 1 });
     const completes = seen.filter((s) => s.operation === 'CompleteMultipartUpload');
     expect(completes.map((s) => s.status)).toEqual([200, 412]);
-    const [key] = await expectLandedOnce(client, bucket, sent);
+    const [key] = await expectLandedOnce(moto.client, bucket, sent);
     // A multipart object's ETag ends in -<parts>: the first attempt's upload is the one kept.
-    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const head = await moto.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     expect(head.ETag).toMatch(/-2"$/);
     await data.close();
   }, 60_000);
@@ -156,7 +150,7 @@ describe('S3Exporter through network faults, against moto', () => {
     clearInterval(resets);
     await flushed;
     expect(data.stats()).toMatchObject({ exported: sent.length, failed: 0 });
-    expect(await expectLandedOnce(client, bucket, sent)).toHaveLength(1);
+    expect(await expectLandedOnce(moto.client, bucket, sent)).toHaveLength(1);
     await data.close();
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import type { StoredObject } from '@ff/exporter-testkit';
+import { afterAll, beforeAll } from 'vitest';
 import { usePeer } from '../../../test-services/peers.mjs';
 
 /** moto accepts any key until auth checks are on; these are what the tests sign with. */
@@ -17,6 +18,20 @@ export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
 export async function motoEndpoint(): Promise<string> {
   const env = (await usePeer('moto')) as { S3_ENDPOINT: string };
   return env.S3_ENDPOINT;
+}
+
+/**
+ * The shared moto server, for a test file: `endpoint` and a `client` straight to it (to create buckets
+ * and read back), set in beforeAll, the client destroyed in afterAll.
+ */
+export function useMoto(): { endpoint: string; client: S3Client } {
+  const moto = {} as { endpoint: string; client: S3Client };
+  beforeAll(async () => {
+    moto.endpoint = await motoEndpoint();
+    moto.client = testClient(moto.endpoint);
+  });
+  afterAll(() => moto.client?.destroy());
+  return moto;
 }
 
 /** What an S3Exporter needs to reach a moto server at `endpoint` (maybe through a proxy). */
