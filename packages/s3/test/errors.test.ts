@@ -84,9 +84,10 @@ describe('S3Exporter failures that no retry can mend', () => {
     expect(logger.errors[0]).toContain('create it, or fix the bucket option');
   });
 
-  it('an unserialisable part of a batch mid-stream is reported, never thrown out of the SDK', async () => {
-    const bucket = `stream-error-${process.pid}`;
+  /** Exports 10 events to a fresh bucket through a format that yields `line` `times` times, then throws. */
+  async function throughBrokenEncoder(bucket: string, line: string, times: number, message: string) {
     await createBucket(moto.client, bucket);
+    const bytes = new TextEncoder().encode(line);
     const exporter = new S3Exporter({
       bucket,
       clientConfig: clientConfig(moto.endpoint),
@@ -94,8 +95,8 @@ describe('S3Exporter failures that no retry can mend', () => {
         name: 'json',
         contentType: 'application/x-ndjson',
         async *encode() {
-          yield new TextEncoder().encode('{"a":1}\n');
-          throw new Error('encoder broke');
+          for (let i = 0; i < times; i++) yield bytes;
+          throw new Error(message);
         },
       },
     });
@@ -103,34 +104,24 @@ describe('S3Exporter failures that no retry can mend', () => {
     const data = dataExporter(exporter, logger);
     for (const event of events(10)) data.add(event);
     await data.close();
-    expect(data.stats()).toMatchObject({ exported: 0, failed: 10 });
-    expect(logger.errors.join('\n')).toContain('encoder broke');
+    return { stats: data.stats(), errors: logger.errors.join('\n') };
+  }
+
+  it('an encoder failing mid-stream is reported and counted, never thrown out of the SDK', async () => {
+    const bucket = `stream-error-${process.pid}`;
+    const { stats, errors } = await throughBrokenEncoder(bucket, '{"a":1}\n', 1, 'encoder broke');
+    expect(stats).toMatchObject({ exported: 0, failed: 10 });
+    expect(errors).toContain('encoder broke');
     await deleteBucket(moto.client, bucket);
   });
 
   it('a body that fails after two parts: the multipart upload is aborted, no parts left behind', async () => {
     const bucket = `multipart-error-${process.pid}`;
-    await createBucket(moto.client, bucket);
-    const line = new TextEncoder().encode(`${JSON.stringify({ pad: 'x'.repeat(1000) })}\n`);
-    const exporter = new S3Exporter({
-      bucket,
-      clientConfig: clientConfig(moto.endpoint),
-      format: {
-        name: 'json',
-        contentType: 'application/x-ndjson',
-        async *encode() {
-          // 20 MB: two full parts are on their way when the encoder fails.
-          for (let i = 0; i < 20_000; i++) yield line;
-          throw new Error('encoder broke after 20 MB');
-        },
-      },
-    });
-    const logger = watchingLogger();
-    const data = dataExporter(exporter, logger);
-    for (const event of events(10)) data.add(event);
-    await data.close();
-    expect(data.stats()).toMatchObject({ exported: 0, failed: 10 });
-    expect(logger.errors.join('\n')).toContain('encoder broke after 20 MB');
+    // 20 MB: two full parts are on their way when the encoder fails.
+    const line = `${JSON.stringify({ pad: 'x'.repeat(1000) })}\n`;
+    const { stats, errors } = await throughBrokenEncoder(bucket, line, 20_000, 'encoder broke after 20 MB');
+    expect(stats).toMatchObject({ exported: 0, failed: 10 });
+    expect(errors).toContain('encoder broke after 20 MB');
     const open = await moto.client.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
     expect(open.Uploads ?? []).toEqual([]);
     await deleteBucket(moto.client, bucket);
