@@ -2,7 +2,9 @@ import { ExportError, isExportError, isRetryableStatus, parseRetryAfter } from '
 
 /** What an SDK error looks like from outside: a service exception, a network error or a credential error. */
 interface SdkError {
+  /** A service exception's error code (`NoSuchBucket`), or an Error's class name. */
   name?: string;
+  /** Node's network error code (`ECONNREFUSED`). */
   code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number };
@@ -49,16 +51,7 @@ export function toExportError(
     const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
     return new ExportError(`upload of '${where.key}' to ${target} aborted: ${reason}`, { cause: err });
   }
-  const code = e.name ?? e.code ?? 'Error';
-  const status = statusOf(e);
-  const detail = `${code}${status === undefined ? '' : ` ${status}`}: ${e.message ?? String(err)}`;
-  if (code === 'NoSuchBucket') {
-    return new ExportError(`${target} does not exist (${detail}): create it, or fix the bucket option`, {
-      retryable: false,
-      cause: err,
-    });
-  }
-  if (code === 'CredentialsProviderError') {
+  if (e.name === 'CredentialsProviderError') {
     return new ExportError(
       `no AWS credentials for ${target} (${e.message}): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or clientConfig.credentials`,
       { retryable: false, cause: err },
@@ -66,6 +59,17 @@ export function toExportError(
   }
   if (/region is missing/i.test(e.message ?? '')) {
     return new ExportError(`no AWS region for ${target}: set AWS_REGION or clientConfig.region`, {
+      retryable: false,
+      cause: err,
+    });
+  }
+  const status = statusOf(e);
+  // Not from the SDK nor the network (the encoder failed, say): its own message says it best.
+  if (e.$metadata === undefined && status === undefined && typeof e.code !== 'string') return err;
+  const code = (e.name !== 'Error' ? e.name : undefined) ?? e.code ?? 'Error';
+  const detail = `${code}${status === undefined ? '' : ` ${status}`}: ${e.message ?? String(err)}`;
+  if (code === 'NoSuchBucket') {
+    return new ExportError(`${target} does not exist (${detail}): create it, or fix the bucket option`, {
       retryable: false,
       cause: err,
     });

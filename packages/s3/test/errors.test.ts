@@ -44,32 +44,68 @@ describe('S3Exporter options and connections', () => {
   it("takes the endpoint, region and keys from the SDK's environment (AWS_ENDPOINT_URL_S3, …)", async () => {
     const bucket = `from-env-${process.pid}`;
     await createBucket(moto.client, bucket);
-    const saved = { ...process.env };
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_S3: moto.endpoint,
-      AWS_REGION: 'eu-west-3',
-      AWS_ACCESS_KEY_ID: 'from-env',
-      AWS_SECRET_ACCESS_KEY: 'from-env',
-      // No profile file may win over the environment.
-      AWS_CONFIG_FILE: join(tmpdir(), 'ff-s3-no-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'ff-s3-no-credentials'),
-    });
     try {
-      const exporter = new S3Exporter({ bucket, clientConfig: { forcePathStyle: true } });
-      const data = dataExporter(exporter, watchingLogger());
       const sent = events(100);
-      for (const event of sent) data.add(event);
-      await data.close();
-      expect(data.stats()).toMatchObject({ exported: sent.length });
+      const { stats } = await withAwsEnv(
+        { AWS_REGION: 'eu-west-3', AWS_ACCESS_KEY_ID: 'from-env', AWS_SECRET_ACCESS_KEY: 'from-env' },
+        () => exportOnce(new S3Exporter({ bucket, clientConfig: { forcePathStyle: true } }), sent),
+      );
+      expect(stats).toMatchObject({ exported: sent.length });
       expect(await expectLandedOnce(moto.client, bucket, sent)).toHaveLength(1);
     } finally {
-      process.env = saved;
       await deleteBucket(moto.client, bucket);
     }
   });
 });
 
+/** Runs `body` with only these AWS_* variables (and moto as AWS_ENDPOINT_URL_S3): no profile, no instance metadata. */
+async function withAwsEnv<T>(vars: Record<string, string>, body: () => Promise<T>): Promise<T> {
+  const saved = process.env;
+  process.env = Object.fromEntries(Object.entries(saved).filter(([name]) => !name.startsWith('AWS_')));
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_S3: moto.endpoint,
+    AWS_CONFIG_FILE: join(tmpdir(), 'ff-s3-no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'ff-s3-no-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...vars,
+  });
+  try {
+    return await body();
+  } finally {
+    process.env = saved;
+  }
+}
+
+/** Exports `sent` through a fresh DataExporter, closes it, and says what it counted and logged. */
+async function exportOnce(exporter: S3Exporter, sent = events(20)) {
+  const logger = watchingLogger();
+  const data = dataExporter(exporter, logger);
+  for (const event of sent) data.add(event);
+  await data.close();
+  return { stats: data.stats(), errors: logger.errors };
+}
+
 describe('S3Exporter failures that no retry can mend', () => {
+  it('no credentials anywhere: fails at once, the message says where the SDK looks for them', async () => {
+    const { stats, errors } = await withAwsEnv({ AWS_REGION: 'us-east-1' }, () =>
+      exportOnce(new S3Exporter({ bucket: 'no-keys', clientConfig: { forcePathStyle: true } })),
+    );
+    expect(stats).toMatchObject({ exported: 0, failed: 20, retries: 0 });
+    expect(errors[0]).toContain("no AWS credentials for S3 bucket 'no-keys'");
+    expect(errors[0]).toContain(
+      'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or clientConfig.credentials',
+    );
+  });
+
+  it('no region anywhere: fails at once, the message names AWS_REGION', async () => {
+    const { stats, errors } = await withAwsEnv({ AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' }, () =>
+      exportOnce(new S3Exporter({ bucket: 'no-region', clientConfig: { forcePathStyle: true } })),
+    );
+    expect(stats).toMatchObject({ exported: 0, failed: 20, retries: 0 });
+    expect(errors[0]).toContain("no AWS region for S3 bucket 'no-region'");
+    expect(errors[0]).toContain('set AWS_REGION or clientConfig.region');
+  });
+
   it('a missing bucket fails the batch at once, and the logged message names the bucket', async () => {
     const logger = watchingLogger();
     const bucket = `missing-${process.pid}`;
