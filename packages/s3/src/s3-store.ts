@@ -234,6 +234,11 @@ async function describeEndpoint(client: S3Client): Promise<string> {
       return `${endpoint.protocol}//${endpoint.hostname}${port}${endpoint.path === '/' ? '' : endpoint.path}`;
     }
   } catch {}
+  // The SDK reads these itself, after the client's config: name the one it used.
+  for (const name of ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL']) {
+    const url = process.env[name];
+    if (url && process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== 'true') return `${url} from ${name}`;
+  }
   try {
     return `AWS region ${await client.config.region()}`;
   } catch {

@@ -91,7 +91,9 @@ describe('S3Exporter failures that no retry can mend', () => {
       exportOnce(new S3Exporter({ bucket: 'no-keys', clientConfig: { forcePathStyle: true } })),
     );
     expect(stats).toMatchObject({ exported: 0, failed: 20, retries: 0 });
-    expect(errors[0]).toContain("no AWS credentials for S3 bucket 'no-keys'");
+    expect(errors[0]).toContain(
+      `no AWS credentials for S3 bucket 'no-keys' (${moto.endpoint} from AWS_ENDPOINT_URL_S3)`,
+    );
     expect(errors[0]).toContain(
       'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or clientConfig.credentials',
     );
