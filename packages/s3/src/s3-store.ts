@@ -155,6 +155,8 @@ export class S3Store implements BlobStore {
     const inFlight = new Set<Promise<void>>();
     let failure: { error: unknown } | undefined;
     let number = 0;
+    // Buffers of parts S3 has acknowledged, filled again by the next parts (the SDK is done with them).
+    const spare: Buffer[] = [];
     const upload = async (data: Buffer, partNumber: number) => {
       const result = await this.client.send(
         new UploadPartCommand({
@@ -172,8 +174,9 @@ export class S3Store implements BlobStore {
         ETag: result.ETag,
         ...(result.ChecksumCRC32 !== undefined && { ChecksumCRC32: result.ChecksumCRC32 }),
       });
+      if (data.length === this.#partSize) spare.push(data);
     };
-    const next = async () => head.shift() ?? (await rest.next());
+    const next = async () => head.shift() ?? (await rest.next(spare.pop()));
     try {
       let data = await next();
       while (data !== undefined && failure === undefined) {
