@@ -24,11 +24,16 @@ export function watchingLogger(): Logger & { errors: string[]; retrying: Promise
 }
 
 /** A DataExporter that retries fast: these tests are about outcomes, not backoff. */
-export function dataExporter(exporter: Exporter, logger: Logger, exportTimeoutMs = 10_000): DataExporter {
+export function dataExporter(
+  exporter: Exporter,
+  logger: Logger,
+  exportTimeoutMs = 10_000,
+  maxAttempts = 4,
+): DataExporter {
   return new DataExporter({
     exporter,
     logger,
-    retry: { maxAttempts: 4, initialDelayMs: 50, maxDelayMs: 100 },
+    retry: { maxAttempts, initialDelayMs: 50, maxDelayMs: 100 },
     exportTimeoutMs,
     maxEventsInMemory: 1_000_000,
     flushIntervalMs: 3_600_000,

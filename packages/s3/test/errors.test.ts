@@ -139,7 +139,9 @@ describe('S3Exporter failures that no retry can mend', () => {
       },
     });
     const logger = watchingLogger();
-    const data = dataExporter(exporter, logger);
+    // One attempt: retries of a 20 MB upload on a loaded machine could outlast close()'s deadline,
+    // which would close the store before the last attempt's clean-up.
+    const data = dataExporter(exporter, logger, 10_000, 1);
     for (const event of events(10)) data.add(event);
     await data.close();
     return { stats: data.stats(), errors: logger.errors.join('\n') };
