@@ -1,0 +1,100 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BlobStore, BlobWriteOptions } from '@ff/exporter-core';
+import type { Bucket, CreateWriteStreamOptions, Storage } from '@google-cloud/storage';
+import { classifyUploadError, type UploadTrace } from './gcs-errors.js';
+
+/**
+ * Bodies up to this size go up as one multipart request; a larger one streams as a resumable upload.
+ * Below it, a resumable upload's extra round trip (the session POST) buys nothing: a failed attempt
+ * is retried whole by core either way.
+ */
+export const RESUMABLE_THRESHOLD = 8 * 1024 * 1024;
+
+/**
+ * Create-only: the write succeeds only if no live object of that name exists (generation 0). GCS
+ * checks it on the multipart request, and on the resumable session's start and finalisation.
+ */
+const CREATE_ONLY = { ifGenerationMatch: 0 } as const;
+
+/** A Cloud Storage bucket as a BlobStore. The Storage client is made on first use: nothing connects before. */
+export class GcsStore implements BlobStore {
+  readonly bucketName: string;
+  readonly #storage: () => Storage;
+  #bucket: Bucket | undefined;
+
+  constructor(bucketName: string, storage: () => Storage) {
+    this.bucketName = bucketName;
+    this.#storage = storage;
+  }
+
+  async create(
+    name: string,
+    body: AsyncIterable<Uint8Array>,
+    options: BlobWriteOptions,
+  ): Promise<'created' | 'exists'> {
+    const { signal } = options;
+    this.#bucket ??= this.#storage().bucket(this.bucketName);
+    const trace: UploadTrace = { bucket: this.bucketName, name, resumable: false, sessionStarted: false };
+    try {
+      signal.throwIfAborted();
+      const chunks = body[Symbol.asyncIterator]();
+      const head = await readUpTo(chunks, RESUMABLE_THRESHOLD);
+      trace.resumable = !head.done;
+      const file = this.#bucket.file(name);
+      // The SDK takes no AbortSignal; a request interceptor hands ours to the resumable session's
+      // requests (gaxios honours it), so even its first POST stops when the attempt is aborted.
+      const withSignal = { request: (request: object) => ({ ...request, signal }) };
+      file.interceptors.push(withSignal as unknown as (typeof file.interceptors)[number]);
+      const writeOptions: CreateWriteStreamOptions = {
+        resumable: trace.resumable,
+        contentType: options.contentType,
+        preconditionOpts: CREATE_ONLY,
+        // No Content-Encoding: the bytes are stored as the format made them (gzip stays gzip on download).
+        gzip: false,
+      };
+      const stream = file.createWriteStream(writeOptions);
+      stream.on('response', (response: UploadTrace['response']) => {
+        trace.response = response;
+      });
+      stream.on('uri', () => {
+        trace.sessionStarted = true;
+      });
+      // The SDK's inner streams can report an error after the pipeline below has settled (an aborted
+      // upload whose request answers late): keep a listener for the stream's whole life.
+      stream.on('error', () => {});
+      await pipeline(Readable.from(concat(head.chunks, chunks), { objectMode: false }), stream, { signal });
+      return 'created';
+    } catch (err) {
+      const classified = classifyUploadError(err, trace, signal, () => this.#storage().apiEndpoint);
+      if (classified === 'exists') return 'exists';
+      throw classified;
+    }
+  }
+}
+
+/** Reads chunks until more than `limit` bytes are held or the body ends. */
+async function readUpTo(
+  chunks: AsyncIterator<Uint8Array>,
+  limit: number,
+): Promise<{ chunks: Uint8Array[]; done: boolean }> {
+  const head: Uint8Array[] = [];
+  let bytes = 0;
+  while (bytes <= limit) {
+    const next = await chunks.next();
+    if (next.done) return { chunks: head, done: true };
+    head.push(next.value);
+    bytes += next.value.byteLength;
+  }
+  return { chunks: head, done: false };
+}
+
+async function* concat(head: Uint8Array[], rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  try {
+    yield* head;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+  } finally {
+    // Aborted or failed mid-way: stop the encoder too.
+    await rest.return?.();
+  }
+}

@@ -1,0 +1,41 @@
+import type { StoredObject } from '@ff/exporter-testkit';
+import { Storage } from '@google-cloud/storage';
+import { usePeer } from '../../../test-services/peers.mjs';
+
+/** The shared fake-gcs-server's endpoint (`http://127.0.0.1:PORT`), started by `npm test` or on demand. */
+export async function gcsEndpoint(): Promise<string> {
+  const env = (await usePeer('fake-gcs-server')) as { GCS_ENDPOINT: string };
+  return env.GCS_ENDPOINT;
+}
+
+/** A plain client for the test's own setup and read-back, with the SDK's defaults. */
+export function testStorage(apiEndpoint: string): Storage {
+  return new Storage({ apiEndpoint, projectId: 'test' });
+}
+
+export async function createBucket(storage: Storage, name: string): Promise<void> {
+  await storage.bucket(name).create();
+}
+
+/** Every object in the bucket (under `prefix`), read back with the SDK, in name order. */
+export async function readBucket(storage: Storage, bucket: string, prefix?: string): Promise<StoredObject[]> {
+  const [files] = await storage.bucket(bucket).getFiles(prefix === undefined ? {} : { prefix });
+  const objects = await Promise.all(
+    files.map(async (file) => {
+      const [bytes] = await file.download();
+      return { name: file.name, bytes: new Uint8Array(bytes) };
+    }),
+  );
+  return objects.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export async function deleteBucket(storage: Storage, bucket: string): Promise<void> {
+  await storage
+    .bucket(bucket)
+    .deleteFiles({ force: true })
+    .catch(() => {});
+  await storage
+    .bucket(bucket)
+    .delete()
+    .catch(() => {});
+}
