@@ -1,5 +1,9 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { StoredObject } from '@ff/exporter-testkit';
 import { Storage } from '@google-cloud/storage';
+import { start } from '../../../test-services/fake-gcs-server/index.mjs';
+import { killGroup } from '../../../test-services/lib.mjs';
 import { usePeer } from '../../../test-services/peers.mjs';
 
 /** The shared fake-gcs-server's endpoint (`http://127.0.0.1:PORT`), started by `npm test` or on demand. */
@@ -39,3 +43,15 @@ export async function deleteBucket(storage: Storage, bucket: string): Promise<vo
     .delete()
     .catch(() => {});
 }
+
+/**
+ * A fake-gcs-server of the test's own, for tests that put a proxy in its path: `externalUrl` is what
+ * its resumable session URLs point at (the proxy), so an upload's later requests go through it too.
+ */
+export async function privateGcs(options: { port?: number; externalUrl?: string } = {}) {
+  const logFile = join(tmpdir(), `ff-gcs-private-${process.pid}-${++privateSerial}.log`);
+  const { env, pids } = await start({ logFile, ...options });
+  const stop = () => Promise.all(pids.map((pid) => killGroup(pid))).then(() => {});
+  return { endpoint: env.GCS_ENDPOINT, port: Number(new URL(env.GCS_ENDPOINT).port), stop };
+}
+let privateSerial = 0;

@@ -1,0 +1,297 @@
+import { isExportError } from '@ff/exporter-core';
+import { exportContext, startFaultProxy } from '@ff/exporter-testkit';
+import type { Storage } from '@google-cloud/storage';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test-services/lib.mjs';
+import { GcsExporter } from '../src/index.js';
+import { createBucket, deleteBucket, gcsEndpoint, privateGcs, readBucket, testStorage } from './gcs.js';
+import { dataExporter, escapes, events, expectExactlyOnce, LARGE, SMALL, until } from './helpers.js';
+import { startHttpProxy } from './http-proxy.js';
+
+let endpoint: string;
+let port: number;
+let storage: Storage;
+let serial = 0;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  endpoint = await gcsEndpoint();
+  port = Number(new URL(endpoint).port);
+  storage = testStorage(endpoint);
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+});
+
+async function freshBucket(on: Storage = storage): Promise<string> {
+  const name = `ff-gcs-fail-${process.pid}-${++serial}`;
+  await createBucket(on, name);
+  cleanups.push(() => deleteBucket(on, name));
+  return name;
+}
+
+/** A private fake-gcs-server with a proxy in front whose address is in its session URLs: every request goes through the proxy. */
+async function behindProxy<P extends { close(): Promise<void> }>(
+  makeProxy: (serverPort: number) => Promise<P>,
+) {
+  const serverPort = await freePort();
+  const proxy = await makeProxy(serverPort);
+  const proxyUrl = `http://127.0.0.1:${(proxy as unknown as { port: number }).port}`;
+  const server = await privateGcs({ port: serverPort, externalUrl: proxyUrl });
+  cleanups.push(
+    () => server.stop(),
+    () => proxy.close(),
+  );
+  const direct = testStorage(server.endpoint);
+  return { proxy, proxyUrl, direct, bucket: await freshBucket(direct) };
+}
+
+describe('GcsExporter against fake-gcs-server: failure paths', () => {
+  it('opens no connection at construction, and close() is prompt when nothing was sent', async () => {
+    const proxy = await startFaultProxy({ targetPort: port });
+    cleanups.push(() => proxy.close());
+    const exporter = new GcsExporter({
+      bucket: 'never-touched',
+      storageOptions: { apiEndpoint: proxy.url() },
+    });
+    await exporter.close();
+    expect(proxy.connections.accepted).toBe(0);
+  });
+
+  it('connection refused, then restored: retried, delivered exactly once', async () => {
+    const bucket = await freshBucket();
+    const proxy = await startFaultProxy({ targetPort: port });
+    cleanups.push(() => proxy.close());
+    await proxy.cut();
+    const sent = events(SMALL, 1);
+    const { data, logger } = dataExporter(
+      new GcsExporter({ bucket, storageOptions: { apiEndpoint: proxy.url() } }),
+    );
+    for (const event of sent) data.add(event);
+    const flushed = data.flush({ timeoutMs: 20_000 });
+    await until(() => data.stats().retries >= 2, 'two retries while the connection is refused');
+    await proxy.heal();
+    await flushed;
+    expect(data.stats()).toMatchObject({ exported: SMALL, failed: 0, pending: 0 });
+    const refused = logger.entries.find((e) => e.message === 'export failed, retrying');
+    expect(String((refused?.fields.err as Error).message)).toMatch(/ECONNREFUSED/);
+    expectExactlyOnce(await readBucket(storage, bucket), sent);
+    await data.close();
+  });
+
+  for (const [size, label] of [
+    [SMALL, 'a small upload'],
+    [LARGE, 'a resumable upload'],
+  ] as const) {
+    it(`accepts and never answers (${label}): the signal aborts it at once, retried after heal, delivered once`, async () => {
+      const watch = escapes();
+      try {
+        const { proxy, proxyUrl, direct, bucket } = await behindProxy((target) =>
+          startFaultProxy({ targetPort: target }),
+        );
+        await proxy.blackhole();
+        const exporter = new GcsExporter({ bucket, storageOptions: { apiEndpoint: proxyUrl } });
+        const sent = events(size, 2);
+
+        // Called as core calls it: the attempt's signal aborts, the export settles promptly. (A batch
+        // of its own, in a bucket of its own: its held request may still land after heal().)
+        const aside = await freshBucket(direct);
+        const controller = new AbortController();
+        const settled = new GcsExporter({ bucket: aside, storageOptions: { apiEndpoint: proxyUrl } })
+          .export(events(size, 12), exportContext({ signal: controller.signal }))
+          .then(
+            () => 'resolved',
+            (err: unknown) => err,
+          );
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const abortedAt = Date.now();
+        controller.abort(new Error('attempt timed out'));
+        const outcome = await settled;
+        expect(Date.now() - abortedAt).toBeLessThan(1_000);
+        expect(isExportError(outcome) && outcome.retryable).toBe(true);
+        expect((outcome as Error).message).toMatch(new RegExp(`bucket '${aside}' aborted`));
+
+        // Through a DataExporter: each attempt times out, then the sink heals and the batch lands once.
+        // Attempts get long enough for the upload itself once the sink is back.
+        const { data, logger } = dataExporter(exporter, { exportTimeoutMs: size === SMALL ? 500 : 5_000 });
+        for (const event of sent) data.add(event);
+        const flushed = data.flush({ timeoutMs: 30_000 });
+        await until(() => data.stats().retries >= 1, 'a retry after the timed-out attempt', 20_000);
+        await proxy.heal();
+        await flushed;
+        expect(data.stats(), logger.summary()).toMatchObject({ exported: size, failed: 0, pending: 0 });
+        // The aborted attempts' held requests reach the server after heal(); create-only keeps one object.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const objects = await readBucket(direct, bucket);
+        expect(objects).toHaveLength(1);
+        expectExactlyOnce(objects, sent);
+        await data.close();
+        expect(watch.seen).toEqual([]);
+      } finally {
+        watch.stop();
+      }
+    });
+  }
+
+  it('a resumable upload whose data request never gets an answer is aborted by the signal', async () => {
+    const watch = escapes();
+    try {
+      const { proxy, proxyUrl, direct, bucket } = await behindProxy((target) =>
+        startHttpProxy(target, (req) => (req.method === 'PUT' ? 'hang' : undefined)),
+      );
+      const exporter = new GcsExporter({ bucket, storageOptions: { apiEndpoint: proxyUrl } });
+      const controller = new AbortController();
+      const settled = exporter.export(events(LARGE, 3), exportContext({ signal: controller.signal })).then(
+        () => 'resolved',
+        (err: unknown) => err,
+      );
+      await until(() => proxy.log.some((r) => r.request.startsWith('PUT')), 'the PUT with the data');
+      const abortedAt = Date.now();
+      controller.abort(new Error('attempt timed out'));
+      const outcome = await settled;
+      expect(Date.now() - abortedAt).toBeLessThan(1_000);
+      expect(isExportError(outcome) && outcome.retryable).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await readBucket(direct, bucket)).toEqual([]);
+      expect(watch.seen).toEqual([]);
+    } finally {
+      watch.stop();
+    }
+  });
+
+  for (const [size, label, request] of [
+    [SMALL, 'on the multipart upload', 'POST /upload/storage/v1/b/{bucket}/o?uploadType=multipart'],
+    [LARGE, 'on the resumable session start', 'POST /upload/storage/v1/b/{bucket}/o?uploadType=resumable'],
+    [
+      LARGE,
+      'on the resumable data request',
+      'PUT /upload/storage/v1/b/{bucket}/o?uploadType=resumable&upload_id',
+    ],
+  ] as const) {
+    it(`one 503 ${label} costs exactly one core retry`, async () => {
+      let injected = 0;
+      const { proxy, proxyUrl, direct, bucket } = await behindProxy((target) =>
+        startHttpProxy(target, (req) => {
+          const url = new URL(req.url ?? '/', 'http://x');
+          const matches =
+            (req.method === 'PUT') === request.startsWith('PUT') &&
+            url.searchParams.get('uploadType') === (size === SMALL ? 'multipart' : 'resumable');
+          if (!matches || injected > 0) return undefined;
+          injected++;
+          return { answer: 503 };
+        }),
+      );
+      const sent = events(size, 4);
+      // Even asked for, the SDK's own retries stay off in the exporter's client: core's are the only ones.
+      const storageOptions = { apiEndpoint: proxyUrl, retryOptions: { autoRetry: true, maxRetries: 9 } };
+      const { data } = dataExporter(new GcsExporter({ bucket, storageOptions }));
+      for (const event of sent) data.add(event);
+      await data.flush({ timeoutMs: 30_000 });
+      expect(data.stats()).toMatchObject({ exported: size, failed: 0, retries: 1 });
+      expect(proxy.log.filter((r) => r.fault === '503').map((r) => r.request)).toEqual([
+        request.replace('{bucket}', bucket),
+      ]);
+      expectExactlyOnce(await readBucket(direct, bucket), sent);
+      await data.close();
+    });
+  }
+
+  it("a 503's Retry-After reaches core as retryAfterMs", async () => {
+    const { proxyUrl, bucket } = await behindProxy((target) =>
+      startHttpProxy(target, () => ({ answer: 503, headers: { 'retry-after': '7' } })),
+    );
+    const exporter = new GcsExporter({ bucket, storageOptions: { apiEndpoint: proxyUrl } });
+    for (const size of [SMALL, LARGE]) {
+      const failure = await exporter.export(events(size, 5), exportContext()).catch((err: unknown) => err);
+      expect(isExportError(failure)).toBe(true);
+      expect(failure).toMatchObject({ retryable: true, retryAfterMs: 7_000 });
+      expect((failure as Error).message).toMatch(/HTTP 503/);
+    }
+  });
+
+  for (const [size, label] of [
+    [SMALL, 'a small upload'],
+    [LARGE, 'a resumable upload'],
+  ] as const) {
+    it(`the store's answer to ${label} is lost: the retry finds its own object, delivered exactly once, counted exported`, async () => {
+      let lost = 0;
+      const { proxy, proxyUrl, direct, bucket } = await behindProxy((target) =>
+        startHttpProxy(target, (req) => {
+          // The request that creates the object: the multipart POST, or the resumable upload's data PUT.
+          const creates = size === SMALL ? req.method === 'POST' : req.method === 'PUT';
+          if (!creates || lost > 0) return undefined;
+          lost++;
+          return 'lose-answer';
+        }),
+      );
+      const sent = events(size, 6);
+      const { data } = dataExporter(new GcsExporter({ bucket, storageOptions: { apiEndpoint: proxyUrl } }));
+      for (const event of sent) data.add(event);
+      await data.flush({ timeoutMs: 30_000 });
+      expect(data.stats()).toMatchObject({ exported: size, failed: 0, retries: 1 });
+      expect(proxy.log.some((r) => r.fault === 'lose-answer')).toBe(true);
+      const objects = await readBucket(direct, bucket);
+      expect(objects).toHaveLength(1);
+      expectExactlyOnce(objects, sent);
+      await data.close();
+    });
+  }
+
+  it("on a batch's first attempt an existing object is someone else's: not overwritten, not counted exported", async () => {
+    const bucket = await freshBucket();
+    const exporter = new GcsExporter({ bucket, storageOptions: { apiEndpoint: endpoint } });
+    // Someone else takes the name this batch is about to use.
+    const context = exportContext();
+    const name = exporter.objectName(context);
+    await storage.bucket(bucket).file(name).save('theirs\n');
+    const failure = await exporter.export(events(SMALL, 7), context).catch((err: unknown) => err);
+    expect(failure).toMatchObject({ retryable: false });
+    expect((failure as Error).message).toMatch(/already exists/);
+    const [kept] = await storage.bucket(bucket).file(name).download();
+    expect(kept.toString()).toBe('theirs\n');
+  });
+
+  for (const [size, label] of [
+    [SMALL, 'a small upload'],
+    [LARGE, 'a resumable upload'],
+  ] as const) {
+    it(`a missing bucket (${label}) fails at once, no retry, and the logged message names the bucket`, async () => {
+      const bucket = `ff-gcs-missing-${process.pid}-${++serial}`;
+      const { data, logger } = dataExporter(
+        new GcsExporter({ bucket, storageOptions: { apiEndpoint: endpoint } }),
+      );
+      for (const event of events(size, 8)) data.add(event);
+      await data.flush({ timeoutMs: 20_000 });
+      expect(data.stats()).toMatchObject({ exported: 0, failed: size, retries: 0 });
+      const logged = logger.entries.filter((e) => e.level === 'warn' || e.level === 'error');
+      const messages = logged.map((e) => `${e.message}: ${(e.fields.err as Error | undefined)?.message}`);
+      expect(messages.join('\n')).toContain(`bucket '${bucket}' does not exist`);
+      await data.close();
+    });
+  }
+
+  // fake-gcs-server accepts any token or none, so a wrong credential cannot be proven against it.
+  // Against a server that checks credentials (real GCS), 401/403 must fail the batch at once.
+  const credentialsUncheckedByEmulator = true;
+  it.skipIf(credentialsUncheckedByEmulator)(
+    'wrong credentials fail at once, not retried, naming what to check [skipped: credentialsUncheckedByEmulator: fake-gcs-server checks no credentials]',
+    async () => {
+      const bucket = await freshBucket();
+      const { data, logger } = dataExporter(
+        new GcsExporter({
+          bucket,
+          storageOptions: {
+            apiEndpoint: endpoint,
+            useAuthWithCustomEndpoint: true,
+            credentials: { client_email: 'nobody@example.iam.gserviceaccount.com', private_key: 'invalid' },
+          },
+        }),
+      );
+      for (const event of events(SMALL, 9)) data.add(event);
+      await data.flush();
+      expect(data.stats()).toMatchObject({ exported: 0, failed: SMALL, retries: 0 });
+      expect(logger.summary()).toMatch(/credentials/);
+    },
+  );
+});

@@ -1,0 +1,85 @@
+import { type AddressInfo, createServer, type IncomingMessage, request, type Server } from 'node:http';
+
+/**
+ * What the proxy does with one request: pass it on (undefined), answer it itself, pass it on and
+ * lose the answer, or hang (read nothing, answer nothing).
+ */
+export type HttpFault =
+  | { answer: number; headers?: Record<string, string> }
+  | 'lose-answer'
+  | 'hang'
+  | undefined;
+
+export interface HttpProxy extends AsyncDisposable {
+  readonly url: string;
+  readonly port: number;
+  /** Requests seen, as `METHOD path?uploadType=…` (no upload ids), with what was done. */
+  readonly log: { request: string; fault: string }[];
+  close(): Promise<void>;
+}
+
+/**
+ * A small HTTP proxy in front of fake-gcs-server that injects one HTTP-level fault: a status of its
+ * own (503 once), or the request forwarded and the store's answer dropped (the connection is cut
+ * when the answer arrives, so the object is written but the client never learns it).
+ */
+export async function startHttpProxy(
+  targetPort: number,
+  fault: (req: IncomingMessage, seen: number) => HttpFault,
+  port = 0,
+): Promise<HttpProxy> {
+  const log: { request: string; fault: string }[] = [];
+  const server: Server = createServer((req, res) => {
+    const chosen = fault(req, log.length);
+    const url = new URL(req.url ?? '/', 'http://proxy');
+    const uploadType = url.searchParams.get('uploadType');
+    const name = `${req.method} ${url.pathname}${uploadType ? `?uploadType=${uploadType}` : ''}${url.searchParams.has('upload_id') ? '&upload_id' : ''}`;
+    log.push({
+      request: name,
+      fault: chosen === undefined ? 'pass' : typeof chosen === 'string' ? chosen : String(chosen.answer),
+    });
+    req.on('error', () => {});
+    res.on('error', () => {});
+    if (chosen === 'hang') {
+      req.pause();
+      return;
+    }
+    if (chosen !== undefined && chosen !== 'lose-answer') {
+      // Read the body first, as a real server would before answering.
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(chosen.answer, { 'content-type': 'application/json', ...chosen.headers });
+        res.end(JSON.stringify({ error: { code: chosen.answer, message: 'injected by the test proxy' } }));
+      });
+      return;
+    }
+    const upstream = request(
+      { host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        if (chosen === 'lose-answer') {
+          answer.resume();
+          answer.on('end', () => req.socket.destroy());
+          return;
+        }
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => req.socket.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    port: bound,
+    log,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
