@@ -75,7 +75,7 @@ describe('GcsExporter against fake-gcs-server: failure paths', () => {
     await flushed;
     expect(data.stats()).toMatchObject({ exported: SMALL, failed: 0, pending: 0 });
     const refused = logger.entries.find((e) => e.message === 'export failed, retrying');
-    expect(String((refused?.fields.err as Error).message)).toMatch(/ECONNREFUSED/);
+    expect(String((refused?.fields.err as Error | undefined)?.message)).toMatch(/ECONNREFUSED/);
     expectExactlyOnce(await readBucket(storage, bucket), sent);
     await data.close();
   });
