@@ -11,6 +11,9 @@ import { classifyUploadError, type UploadTrace } from './gcs-errors.js';
  */
 export const RESUMABLE_THRESHOLD = 8 * 1024 * 1024;
 
+/** How far encoding may run ahead of the upload: a few ~1 MB chunks. */
+const READ_AHEAD = 8 * 1024 * 1024;
+
 /**
  * Create-only: the write succeeds only if no live object of that name exists (generation 0). GCS
  * checks it on the multipart request, and on the resumable session's start and finalisation.
@@ -63,7 +66,13 @@ export class GcsStore implements BlobStore {
       // The SDK's inner streams can report an error after the pipeline below has settled (an aborted
       // upload whose request answers late): keep a listener for the stream's whole life.
       stream.on('error', () => {});
-      await pipeline(Readable.from(concat(head.chunks, chunks), { objectMode: false }), stream, { signal });
+      // Encoding reads ahead of the upload by up to READ_AHEAD bytes, so the next chunks are made
+      // while the last ones are on the wire instead of after.
+      const source = Readable.from(concat(head.chunks, chunks), {
+        objectMode: false,
+        highWaterMark: READ_AHEAD,
+      });
+      await pipeline(source, stream, { signal });
       return 'created';
     } catch (err) {
       const classified = classifyUploadError(err, trace, signal, () => this.#storage().apiEndpoint);
