@@ -215,22 +215,20 @@ describe('GcsExporter against fake-gcs-server: failure paths', () => {
     [LARGE, 'a resumable upload'],
   ] as const) {
     it(`the store's answer to ${label} is lost: the retry finds its own object, delivered exactly once, counted exported`, async () => {
-      let lost = 0;
       const { proxy, proxyUrl, direct, bucket } = await behindProxy((target) =>
-        startHttpProxy(target, (req) => {
-          // The request that creates the object: the multipart POST, or the resumable upload's data PUT.
-          const creates = size === SMALL ? req.method === 'POST' : req.method === 'PUT';
-          if (!creates || lost > 0) return undefined;
-          lost++;
-          return 'lose-answer';
-        }),
+        startFaultProxy({ targetPort: target }),
       );
+      // The request that creates the object: the multipart POST, or the resumable upload's data PUT.
+      await proxy.loseAnswers({
+        match: size === SMALL ? /^POST [^ ]*uploadType=multipart/ : /^PUT /,
+        times: 1,
+      });
       const sent = events(size, 6);
       const { data } = dataExporter(new GcsExporter({ bucket, storageOptions: { apiEndpoint: proxyUrl } }));
       for (const event of sent) data.add(event);
       await data.flush({ timeoutMs: 30_000 });
+      expect(proxy.connections.answersLost).toBe(1);
       expect(data.stats()).toMatchObject({ exported: size, failed: 0, retries: 1 });
-      expect(proxy.log.some((r) => r.fault === 'lose-answer')).toBe(true);
       const objects = await readBucket(direct, bucket);
       expect(objects).toHaveLength(1);
       expectExactlyOnce(objects, sent);

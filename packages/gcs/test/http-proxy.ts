@@ -1,14 +1,7 @@
 import { type AddressInfo, createServer, type IncomingMessage, request, type Server } from 'node:http';
 
-/**
- * What the proxy does with one request: pass it on (undefined), answer it itself, pass it on and
- * lose the answer, or hang (read nothing, answer nothing).
- */
-export type HttpFault =
-  | { answer: number; headers?: Record<string, string> }
-  | 'lose-answer'
-  | 'hang'
-  | undefined;
+/** What the proxy does with one request: pass it on (undefined), answer it itself, or hang (read nothing, answer nothing). */
+export type HttpFault = { answer: number; headers?: Record<string, string> } | 'hang' | undefined;
 
 export interface HttpProxy extends AsyncDisposable {
   readonly url: string;
@@ -19,9 +12,9 @@ export interface HttpProxy extends AsyncDisposable {
 }
 
 /**
- * A small HTTP proxy in front of fake-gcs-server that injects one HTTP-level fault: a status of its
- * own (503 once), or the request forwarded and the store's answer dropped (the connection is cut
- * when the answer arrives, so the object is written but the client never learns it).
+ * A small HTTP proxy in front of fake-gcs-server for faults chosen per request, which the testkit's
+ * TCP fault proxy cannot see: a status of its own (a 503 on one kind of request) or a request that
+ * hangs while others pass.
  */
 export async function startHttpProxy(
   targetPort: number,
@@ -44,7 +37,7 @@ export async function startHttpProxy(
       req.pause();
       return;
     }
-    if (chosen !== undefined && chosen !== 'lose-answer') {
+    if (chosen !== undefined) {
       // Read the body first, as a real server would before answering.
       req.resume();
       req.on('end', () => {
@@ -56,11 +49,6 @@ export async function startHttpProxy(
     const upstream = request(
       { host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
-        if (chosen === 'lose-answer') {
-          answer.resume();
-          answer.on('end', () => req.socket.destroy());
-          return;
-        }
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       },
