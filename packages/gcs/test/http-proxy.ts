@@ -1,4 +1,5 @@
-import { type AddressInfo, createServer, type IncomingMessage, request, type Server } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** What the proxy does with one request: pass it on (undefined), answer it itself, or hang (read nothing, answer nothing). */
 export type HttpFault = { answer: number; headers?: Record<string, string> } | 'hang' | undefined;
