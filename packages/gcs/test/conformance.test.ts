@@ -1,11 +1,8 @@
-import { rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parquet } from '@ff/exporter-parquet';
 import { exporterConformance } from '@ff/exporter-testkit';
 import type { Storage } from '@google-cloud/storage';
 import { beforeAll } from 'vitest';
-import { expectedRows, readWithDuckDB } from '../../parquet/test/readers.js';
+import { decodeWithDuckDB, expectedRows } from '../../parquet/test/readers.js';
 import { GcsExporter } from '../src/index.js';
 import { createBucket, deleteBucket, gcsEndpoint, readBucket, testStorage } from './gcs.js';
 
@@ -40,15 +37,7 @@ exporterConformance({
     await createBucket(storage, sink.id);
     return new GcsExporter({ bucket: sink.id, format: parquet(), storageOptions: { apiEndpoint: endpoint } });
   },
-  decode: async (object) => {
-    const path = join(tmpdir(), `ff-gcs-read-${process.pid}-${object.name.replaceAll('/', '_')}`);
-    await writeFile(path, object.bytes);
-    try {
-      return (await readWithDuckDB(path)).rows;
-    } finally {
-      await rm(path, { force: true });
-    }
-  },
+  decode: decodeWithDuckDB,
   expectedRecord: (event) => expectedRows([event])[0],
   ...shared,
 });
