@@ -5,30 +5,19 @@ import { exportContext, goffCsvRow } from '@ff/exporter-testkit';
 import type { Storage } from '@google-cloud/storage';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GcsExporter } from '../src/index.js';
-import { createBucket, deleteBucket, gcsEndpoint, privateGcs, readBucket, testStorage } from './gcs.js';
+import { cleanups, freshBucket, gcsEndpoint, readBucket, runCleanups, testStorage } from './gcs.js';
 import { dataExporter, events, expectExactlyOnce, LARGE } from './helpers.js';
 import { startHttpProxy } from './http-proxy.js';
 
 let endpoint: string;
 let storage: Storage;
-let serial = 0;
-const cleanups: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
   endpoint = await gcsEndpoint();
   storage = testStorage(endpoint);
 });
 
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
-});
-
-async function freshBucket(on: Storage = storage): Promise<string> {
-  const name = `ff-gcs-lake-${process.pid}-${++serial}`;
-  await createBucket(on, name);
-  cleanups.push(() => deleteBucket(on, name));
-  return name;
-}
+afterEach(runCleanups);
 
 /** 2023-11-14T23:59:59Z and the second after it: a batch spanning midnight UTC. */
 const BEFORE_MIDNIGHT = 1_700_006_399;
@@ -40,7 +29,7 @@ const spanningMidnight = (count: number, seed: number) =>
 
 describe('GcsExporter for data lakes', () => {
   it("path 'events/dt={{ .Date}}': a batch spanning midnight becomes one object per date, each event in its own date's", async () => {
-    const bucket = await freshBucket();
+    const bucket = await freshBucket(storage);
     const sent = spanningMidnight(100, 30);
     const exporter = new GcsExporter({
       bucket,
@@ -69,7 +58,7 @@ describe('GcsExporter for data lakes', () => {
       req.method === 'POST' && ++uploads === 2 ? { answer: 503 } : undefined,
     );
     cleanups.push(() => proxy.close());
-    const bucket = await freshBucket();
+    const bucket = await freshBucket(storage);
     const sent = spanningMidnight(100, 31);
     const { data } = dataExporter(
       new GcsExporter({ bucket, path: 'dt={{ .Date}}', storageOptions: { apiEndpoint: proxy.url } }),
@@ -86,7 +75,7 @@ describe('GcsExporter for data lakes', () => {
 
   for (const size of [100, LARGE]) {
     it(`compression 'gzip' (${size.toLocaleString('en-US')} events): a .json.gz object of gzip bytes, no Content-Encoding, every event once`, async () => {
-      const bucket = await freshBucket();
+      const bucket = await freshBucket(storage);
       const sent = events(size, 32);
       await new GcsExporter({
         bucket,
@@ -109,7 +98,7 @@ describe('GcsExporter for data lakes', () => {
   }
 
   it("compression 'gzip' with CSV: a .csv.gz object holding GO Feature Flag's rows", async () => {
-    const bucket = await freshBucket();
+    const bucket = await freshBucket(storage);
     const sent = events(50, 33);
     await new GcsExporter({
       bucket,

@@ -2,29 +2,18 @@ import { exportContext } from '@ff/exporter-testkit';
 import { Storage } from '@google-cloud/storage';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GcsExporter } from '../src/index.js';
-import { createBucket, deleteBucket, gcsEndpoint, readBucket, testStorage } from './gcs.js';
+import { freshBucket, gcsEndpoint, readBucket, runCleanups, testStorage } from './gcs.js';
 import { events, expectExactlyOnce, SMALL } from './helpers.js';
 
 let endpoint: string;
 let storage: Storage;
-let serial = 0;
-const buckets: string[] = [];
 
 beforeAll(async () => {
   endpoint = await gcsEndpoint();
   storage = testStorage(endpoint);
 });
 
-afterEach(async () => {
-  for (const bucket of buckets.splice(0)) await deleteBucket(storage, bucket);
-});
-
-async function freshBucket(): Promise<string> {
-  const name = `ff-gcs-exp-${process.pid}-${++serial}`;
-  await createBucket(storage, name);
-  buckets.push(name);
-  return name;
-}
+afterEach(runCleanups);
 
 describe('GcsExporter options', () => {
   it('refuses a missing or empty bucket, naming the option', () => {
@@ -49,7 +38,7 @@ describe('GcsExporter options', () => {
 
 describe('GcsExporter clients', () => {
   it('uses an injected Storage as is: its own retry settings are left alone', async () => {
-    const bucket = await freshBucket();
+    const bucket = await freshBucket(storage);
     const injected = new Storage({ apiEndpoint: endpoint, projectId: 'test' });
     const exporter = new GcsExporter({ bucket, storage: injected });
     const sent = events(SMALL, 20);
@@ -59,7 +48,7 @@ describe('GcsExporter clients', () => {
   });
 
   it('honours STORAGE_EMULATOR_HOST when no endpoint is configured', async () => {
-    const bucket = await freshBucket();
+    const bucket = await freshBucket(storage);
     const previous = process.env.STORAGE_EMULATOR_HOST;
     process.env.STORAGE_EMULATOR_HOST = endpoint;
     try {

@@ -4,7 +4,15 @@ import type { Storage } from '@google-cloud/storage';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test-services/lib.mjs';
 import { GcsExporter } from '../src/index.js';
-import { createBucket, deleteBucket, gcsEndpoint, privateGcs, readBucket, testStorage } from './gcs.js';
+import {
+  cleanups,
+  freshBucket,
+  gcsEndpoint,
+  privateGcs,
+  readBucket,
+  runCleanups,
+  testStorage,
+} from './gcs.js';
 import { dataExporter, escapes, events, expectExactlyOnce, LARGE, SMALL, until } from './helpers.js';
 import { startHttpProxy } from './http-proxy.js';
 
@@ -12,7 +20,6 @@ let endpoint: string;
 let port: number;
 let storage: Storage;
 let serial = 0;
-const cleanups: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
   endpoint = await gcsEndpoint();
@@ -20,16 +27,7 @@ beforeAll(async () => {
   storage = testStorage(endpoint);
 });
 
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
-});
-
-async function freshBucket(on: Storage = storage): Promise<string> {
-  const name = `ff-gcs-fail-${process.pid}-${++serial}`;
-  await createBucket(on, name);
-  cleanups.push(() => deleteBucket(on, name));
-  return name;
-}
+afterEach(runCleanups);
 
 /** A private fake-gcs-server with a proxy in front whose address is in its session URLs: every request goes through the proxy. */
 async function behindProxy<P extends { close(): Promise<void> }>(
@@ -60,7 +58,7 @@ describe('GcsExporter against fake-gcs-server: failure paths', () => {
   });
 
   it('connection refused, then restored: retried, delivered exactly once', async () => {
-    const bucket = await freshBucket();
+    const bucket = await freshBucket(storage);
     const proxy = await startFaultProxy({ targetPort: port });
     cleanups.push(() => proxy.close());
     await proxy.cut();
@@ -237,7 +235,7 @@ describe('GcsExporter against fake-gcs-server: failure paths', () => {
   }
 
   it("on a batch's first attempt an existing object is someone else's: not overwritten, not counted exported", async () => {
-    const bucket = await freshBucket();
+    const bucket = await freshBucket(storage);
     const exporter = new GcsExporter({ bucket, storageOptions: { apiEndpoint: endpoint } });
     // Someone else takes the name this batch is about to use.
     const context = exportContext();
@@ -275,7 +273,7 @@ describe('GcsExporter against fake-gcs-server: failure paths', () => {
   it.skipIf(credentialsUncheckedByEmulator)(
     'wrong credentials fail at once, not retried, naming what to check [skipped: credentialsUncheckedByEmulator: fake-gcs-server checks no credentials]',
     async () => {
-      const bucket = await freshBucket();
+      const bucket = await freshBucket(storage);
       const { data, logger } = dataExporter(
         new GcsExporter({
           bucket,

@@ -33,6 +33,21 @@ export async function readBucket(storage: Storage, bucket: string, prefix?: stri
   return objects.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** Cleanups a test registers as it goes, run (last first) after it, pass or fail. */
+export const cleanups: (() => Promise<unknown>)[] = [];
+export async function runCleanups(): Promise<void> {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+}
+
+let bucketSerial = 0;
+/** A new bucket on `storage`, deleted after the test (call runCleanups in afterEach). */
+export async function freshBucket(storage: Storage): Promise<string> {
+  const name = `ff-gcs-${process.pid}-${++bucketSerial}`;
+  await createBucket(storage, name);
+  cleanups.push(() => deleteBucket(storage, name));
+  return name;
+}
+
 export async function deleteBucket(storage: Storage, bucket: string): Promise<void> {
   await storage
     .bucket(bucket)
