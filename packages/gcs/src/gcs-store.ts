@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore, BlobWriteOptions } from '@ff/exporter-core';
-import type { Bucket, CreateWriteStreamOptions, Storage } from '@google-cloud/storage';
+import type { Bucket, CreateWriteStreamOptions, File, Storage } from '@google-cloud/storage';
 import { classifyUploadError, type UploadTrace } from './gcs-errors.js';
 
 /**
@@ -45,10 +45,7 @@ export class GcsStore implements BlobStore {
       const head = await readUpTo(chunks, RESUMABLE_THRESHOLD);
       trace.resumable = !head.done;
       const file = this.#bucket.file(name);
-      // The SDK takes no AbortSignal; a request interceptor hands ours to the resumable session's
-      // requests (gaxios honours it), so even its first POST stops when the attempt is aborted.
-      const withSignal = { request: (request: object) => ({ ...request, signal }) };
-      file.interceptors.push(withSignal as unknown as (typeof file.interceptors)[number]);
+      file.interceptors.push(attemptBound(signal, options.deadline));
       const writeOptions: CreateWriteStreamOptions = {
         resumable: trace.resumable,
         contentType: options.contentType,
@@ -80,6 +77,23 @@ export class GcsStore implements BlobStore {
       throw classified;
     }
   }
+}
+
+/**
+ * A request interceptor tying the upload's requests to the attempt. The SDK takes no AbortSignal:
+ * the interceptor hands ours to gaxios (the resumable session's POST stops the moment the attempt is
+ * aborted) and gives every request the attempt's deadline as its timeout, the only bound on the
+ * requests the signal cannot reach (the multipart request through teeny-request, and the data PUT,
+ * whose own signal the SDK does not abort when its stream is destroyed). An interceptor, because the
+ * SDK overwrites `createWriteStream`'s `timeout` option with the client's.
+ */
+function attemptBound(signal: AbortSignal, deadline: number | undefined): File['interceptors'][number] {
+  const request = (options: object) => {
+    const bound: Record<string, unknown> = { ...options, signal };
+    if (deadline !== undefined) bound.timeout = Math.max(1, deadline - Date.now());
+    return bound;
+  };
+  return { request } as unknown as File['interceptors'][number];
 }
 
 /** Reads chunks until more than `limit` bytes are held or the body ends. */

@@ -92,8 +92,8 @@ describe('GcsExporter against fake-gcs-server: failure paths', () => {
         const exporter = new GcsExporter({ bucket, storageOptions: { apiEndpoint: proxyUrl } });
         const sent = events(size, 2);
 
-        // Called as core calls it: the attempt's signal aborts, the export settles promptly. (A batch
-        // of its own, in a bucket of its own: its held request may still land after heal().)
+        // Called as core calls it: the attempt's signal aborts, the export settles at once. (A batch of
+        // its own, in a bucket of its own: its held request may still land after heal().)
         const aside = await freshBucket(direct);
         const controller = new AbortController();
         const settled = new GcsExporter({ bucket: aside, storageOptions: { apiEndpoint: proxyUrl } })
@@ -102,7 +102,8 @@ describe('GcsExporter against fake-gcs-server: failure paths', () => {
             () => 'resolved',
             (err: unknown) => err,
           );
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await until(() => proxy.connections.active > 0, 'the upload to reach the proxy');
+        await new Promise((resolve) => setTimeout(resolve, 200));
         const abortedAt = Date.now();
         controller.abort(new Error('attempt timed out'));
         const outcome = await settled;
@@ -119,7 +120,7 @@ describe('GcsExporter against fake-gcs-server: failure paths', () => {
         await proxy.heal();
         await flushed;
         expect(data.stats(), logger.summary()).toMatchObject({ exported: size, failed: 0, pending: 0 });
-        // The aborted attempts' held requests reach the server after heal(); create-only keeps one object.
+        // Whatever of the aborted attempts reached the server after heal(), create-only keeps one object.
         await new Promise((resolve) => setTimeout(resolve, 500));
         const objects = await readBucket(direct, bucket);
         expect(objects).toHaveLength(1);
@@ -157,6 +158,33 @@ describe('GcsExporter against fake-gcs-server: failure paths', () => {
       watch.stop();
     }
   });
+
+  for (const [size, label, hung, closes] of [
+    [SMALL, 'the multipart request', 'POST', 'by the deadline'],
+    [LARGE, 'the resumable session start', 'POST', 'at once'],
+    [LARGE, 'the resumable data request', 'PUT', 'by the deadline'],
+  ] as const) {
+    it(`an aborted attempt leaves no request open: ${label} is closed ${closes}`, async () => {
+      const { proxy, proxyUrl, bucket } = await behindProxy((target) =>
+        startHttpProxy(target, (req) => (req.method === hung ? 'hang' : undefined)),
+      );
+      const controller = new AbortController();
+      const deadline = Date.now() + 2_500;
+      const outcome = new GcsExporter({ bucket, storageOptions: { apiEndpoint: proxyUrl } })
+        .export(events(size, 13), exportContext({ signal: controller.signal, deadline }))
+        .catch((err: unknown) => err);
+      await until(() => proxy.log.some((r) => r.fault === 'hang'), `the ${hung} to reach the proxy`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const abortedAt = Date.now();
+      controller.abort(new Error('attempt timed out'));
+      expect(isExportError(await outcome)).toBe(true);
+      const held = proxy.log.find((r) => r.fault === 'hang');
+      await until(() => held?.closedAt !== undefined, `the held ${hung} to be closed`, 10_000);
+      const closedAt = held?.closedAt ?? Number.POSITIVE_INFINITY;
+      // The multipart request and the data PUT cannot be cancelled by the signal: the deadline bounds them.
+      expect(closedAt).toBeLessThan((closes === 'at once' ? abortedAt : deadline) + 1_000);
+    });
+  }
 
   for (const [size, label, request] of [
     [SMALL, 'on the multipart upload', 'POST /upload/storage/v1/b/{bucket}/o?uploadType=multipart'],

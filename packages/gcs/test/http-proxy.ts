@@ -1,14 +1,26 @@
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** What the proxy does with one request: pass it on (undefined), answer it itself, or hang (read nothing, answer nothing). */
+/**
+ * What the proxy does with one request: pass it on (undefined), answer it itself, or hang (read the
+ * body, answer nothing, note when the client closes the connection).
+ */
 export type HttpFault = { answer: number; headers?: Record<string, string> } | 'hang' | undefined;
+
+export interface HttpRequestSeen {
+  /** `METHOD path?uploadType=…`, without upload ids. */
+  request: string;
+  /** `pass`, `hang` or the status answered. */
+  fault: string;
+  /** Hung requests: when the client closed the connection (epoch ms). */
+  closedAt?: number;
+}
 
 export interface HttpProxy extends AsyncDisposable {
   readonly url: string;
   readonly port: number;
   /** Requests seen, as `METHOD path?uploadType=…` (no upload ids), with what was done. */
-  readonly log: { request: string; fault: string }[];
+  readonly log: HttpRequestSeen[];
   close(): Promise<void>;
 }
 
@@ -22,20 +34,24 @@ export async function startHttpProxy(
   fault: (req: IncomingMessage, seen: number) => HttpFault,
   port = 0,
 ): Promise<HttpProxy> {
-  const log: { request: string; fault: string }[] = [];
+  const log: HttpRequestSeen[] = [];
   const server: Server = createServer((req, res) => {
     const chosen = fault(req, log.length);
     const url = new URL(req.url ?? '/', 'http://proxy');
     const uploadType = url.searchParams.get('uploadType');
     const name = `${req.method} ${url.pathname}${uploadType ? `?uploadType=${uploadType}` : ''}${url.searchParams.has('upload_id') ? '&upload_id' : ''}`;
-    log.push({
+    const seen: HttpRequestSeen = {
       request: name,
       fault: chosen === undefined ? 'pass' : typeof chosen === 'string' ? chosen : String(chosen.answer),
-    });
+    };
+    log.push(seen);
     req.on('error', () => {});
     res.on('error', () => {});
     if (chosen === 'hang') {
-      req.pause();
+      req.resume();
+      req.socket.once('close', () => {
+        seen.closedAt = Date.now();
+      });
       return;
     }
     if (chosen !== undefined) {
