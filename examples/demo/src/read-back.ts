@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { parseCsv, parseJsonLines } from '@ff/exporter-core';
+import { parseCsv, parseJsonLines } from '@ff/exporter-testkit';
 
 /** flag key -> variation -> count */
 export type Tally = Map<string, Map<string, number>>;

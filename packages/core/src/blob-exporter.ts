@@ -67,6 +67,7 @@ interface Part {
  * events of the unwritten ones are retried.
  */
 export class BlobExporter implements Exporter {
+  /** The Format every object is encoded with. */
   readonly format: Format;
   /** `'gzip'` when objects are gzip-compressed. */
   readonly compression: Compression | undefined;
@@ -100,6 +101,11 @@ export class BlobExporter implements Exporter {
     return this.#names.name(context.batchId, context.batchCreatedAt, partition);
   }
 
+  /**
+   * Writes the batch, one object per partition. Resolves with the unserialisable events and those
+   * without a valid creationDate (partitions) as `rejected`; throws ExportError with `undelivered`
+   * when some partitions were written and one failed.
+   */
   async export(events: readonly ExportableEvent[], context: ExportContext): Promise<ExportResult> {
     const rejected: number[] = [];
     const parts = this.#split(events, rejected, context);
@@ -118,6 +124,7 @@ export class BlobExporter implements Exporter {
     return { rejected };
   }
 
+  /** Closes the store (its clients). */
   async close(): Promise<void> {
     await this.#store.close?.();
   }

@@ -16,10 +16,16 @@ export const diagnostics = {
   dropped: channel('ff-exporter:dropped'),
 } as const;
 
+/** What every `diagnostics` channel publishes, after the counters of `stats()` have changed. */
 export interface DiagnosticsMessage {
+  /** The DataExporter's name (its `name` option). */
   exporter: string;
+  /** How many events the message is about. */
   events: number;
+  /** The batch, where one applies (not for drops on arrival). */
   batchId?: string;
+  /** The attempt number, 1 for the first, where one applies. */
   attempt?: number;
+  /** What failed, for `failed` and `retried`. */
   error?: unknown;
 }

@@ -1,5 +1,6 @@
 const brand = Symbol.for('@ff/exporter-core/ExportError');
 
+/** How an exporter classifies a failure: see ExportError. */
 export interface ExportErrorOptions {
   /** Default true. False fails the batch at once (bad credentials, 400, 413, …). */
   retryable?: boolean;
@@ -7,6 +8,7 @@ export interface ExportErrorOptions {
   retryAfterMs?: number;
   /** Partial success: only these indexes are retried; the others count as exported. */
   undelivered?: readonly number[];
+  /** The underlying error (the SDK's, the socket's), kept as `error.cause` for logs. */
   cause?: unknown;
 }
 
@@ -15,8 +17,11 @@ export interface ExportErrorOptions {
  * of core in one process still understand each other. Any other error thrown counts as retryable.
  */
 export class ExportError extends Error {
+  /** False: the batch (or its `undelivered` part) fails at once, no retry. True by default. */
   readonly retryable: boolean;
+  /** The sink's Retry-After in ms: the next attempt waits at least this long. */
   readonly retryAfterMs?: number;
+  /** Partial success: indexes, into the events given to export(), not delivered; only they are retried, the others count as exported. */
   readonly undelivered?: readonly number[];
 
   constructor(message: string, options: ExportErrorOptions = {}) {
@@ -39,6 +44,7 @@ export class ExportError extends Error {
   }
 }
 
+/** True for an ExportError from any copy of core in the process (checked by its `Symbol.for` brand). */
 export function isExportError(value: unknown): value is ExportError {
   return typeof value === 'object' && value !== null && (value as { [brand]?: unknown })[brand] === true;
 }

@@ -3,15 +3,24 @@ import type { ExportableEvent } from './events.js';
 
 /** One stream of events into several DataExporters, each with its own policy, bound and stats. */
 export interface FanOut<E extends ExportableEvent = ExportableEvent> {
+  /** The DataExporters, in the order given. */
   readonly members: readonly DataExporter<E>[];
+  /** Adds the event to every member; never throws, as DataExporter.add(). */
   add(event: E): void;
+  /** Flushes every member at once; resolves when all have, never rejects. */
   flush(options?: { timeoutMs?: number }): Promise<void>;
+  /** Closes every member at once, each with the same deadline. */
   close(options?: { timeoutMs?: number }): Promise<void>;
   /** Per member, keyed by its name. */
   stats(): Record<string, ExporterStats>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/**
+ * Sends each event to several DataExporters (a file and a webhook, say), each keeping its own
+ * batching, retries, memory bound and stats: a slow or failing member never holds the others back.
+ * Members need distinct names (their `name` option), which key `stats()`.
+ */
 export function fanOut<E extends ExportableEvent = ExportableEvent>(
   ...members: DataExporter<E>[]
 ): FanOut<E> {

@@ -39,14 +39,6 @@ export {
   trackingEventJson,
 } from './formats/json-lines.js';
 export { jsonValue } from './formats/json-value.js';
-export {
-  type CsvParseOptions,
-  type CsvRecord,
-  decodeUtf8,
-  parseCsv,
-  parseCsvRecords,
-  parseJsonLines,
-} from './formats/parse.js';
 export { type FormatOption, type FormatSettings, resolveFormat } from './formats/resolve-format.js';
 export { consoleLogger, type Logger, silentLogger } from './logger.js';
 export { DEFAULT_FILENAME, type ObjectNameOptions, ObjectNamer } from './object-name.js';

@@ -1,8 +1,12 @@
 /** A pino-style logger: `logger.warn({ err, exporter }, 'message')`. pino, bunyan and console adapters fit. */
 export interface Logger {
+  /** Detail for troubleshooting. */
   debug(fields: Record<string, unknown>, message: string): void;
+  /** Normal but notable: a retry scheduled (with its delay), drops ended. */
   info(fields: Record<string, unknown>, message: string): void;
+  /** Events lost or refused, once per episode: drops, rejected events, a bad exporter result. */
   warn(fields: Record<string, unknown>, message: string): void;
+  /** A batch given up on: retries exhausted, a non-retryable error, the close deadline. */
   error(fields: Record<string, unknown>, message: string): void;
 }
 

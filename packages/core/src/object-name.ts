@@ -50,6 +50,7 @@ const DATE_FIELDS: Record<DatePlaceholder, (d: Date) => string> = {
 const MIN_SECONDS = Date.UTC(0, 0, 1) / 1000;
 const MAX_SECONDS = Date.UTC(10_000, 0, 1) / 1000 - 1;
 
+/** How ObjectNamer names objects: the `filename` and `path` options of blob exporters. */
 export interface ObjectNameOptions {
   /** A template with {{ .Hostname}}, {{ .Timestamp}} (unix seconds), {{ .Format}}, {{ .BatchId}}. */
   filename?: string;

@@ -83,4 +83,52 @@ describe('ObjectNamer (DESIGN §5 names)', () => {
     expect(() => new ObjectNamer({ format: 'json', filename: '' })).toThrow(/filename/);
     expect(() => new ObjectNamer({ format: 'json', filename: '   ' })).toThrow(/filename/);
   });
+
+  it('partitions by date placeholders in path, from unix seconds in UTC, zero-padded', () => {
+    const namer = new ObjectNamer({
+      format: 'json',
+      filename: 'f-{{ .BatchId}}.json',
+      path: 'y={{ .Year}}/{{ .Month}}/{{ .Day}}/{{ .Hour}}',
+    });
+    expect(namer.partitioned).toBe(true);
+    const at = Date.UTC(2025, 0, 2, 3, 59, 59) / 1000;
+    expect(namer.partition(at)).toBe('y=2025/01/02/03');
+    expect(namer.partition(at + 1)).toBe('y=2025/01/02/04');
+    expect(namer.partition(0)).toBe('y=1970/01/01/00');
+    expect(namer.name('p-1', CUT_AT, namer.partition(at))).toBe('y=2025/01/02/03/f-p-1.json');
+    expect(new ObjectNamer({ format: 'json', path: 'dt={{ .Date}}' }).partition(at)).toBe('dt=2025-01-02');
+  });
+
+  it.each([1.5, Number.NaN, Number.POSITIVE_INFINITY, '1700000000', undefined, null, 1e15, -1e15])(
+    'has no partition for creationDate %j',
+    (creationDate) => {
+      expect(
+        new ObjectNamer({ format: 'json', path: 'dt={{ .Date}}' }).partition(creationDate),
+      ).toBeUndefined();
+    },
+  );
+
+  it('needs the partition to name an object when the path has date placeholders', () => {
+    const namer = new ObjectNamer({ format: 'json', path: 'dt={{ .Date}}' });
+    expect(() => namer.name('p-1', CUT_AT)).toThrow(/partition/);
+    // Without placeholders every event shares the one partition: the path.
+    const plain = new ObjectNamer({ format: 'json', path: 'a/b', filename: 'f.json' });
+    expect(plain.partitioned).toBe(false);
+    expect(plain.partition('anything')).toBe('a/b');
+    expect(plain.name('p-1', CUT_AT)).toBe('a/b/f-p-1.json');
+  });
+
+  it('appends the suffix (.gz) after the batch id and extension', () => {
+    const namer = new ObjectNamer({ format: 'csv', suffix: '.gz' });
+    expect(namer.name('p-2', CUT_AT)).toBe(`flag-variation-${hostname()}-1617970547-p-2.csv.gz`);
+  });
+
+  it('refuses a placeholder of filename in path and a date placeholder in filename, naming them', () => {
+    expect(() => new ObjectNamer({ format: 'json', path: '{{ .Format}}' })).toThrow(
+      /^path: unknown placeholder '\{\{ \.Format\}\}'/,
+    );
+    expect(() => new ObjectNamer({ format: 'json', filename: 'x-{{ .Hour}}.json' })).toThrow(
+      /^filename: unknown placeholder '\{\{ \.Hour\}\}'.*date placeholders go in path/,
+    );
+  });
 });

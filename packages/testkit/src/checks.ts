@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import {
   DataExporter,
-  decodeUtf8,
   type ExportableEvent,
   type Exporter,
   type ExporterStats,
   type ExportResult,
   nextBatchId,
-  parseCsv,
-  parseCsvRecords,
-  parseJsonLines,
 } from '@ff/exporter-core';
 import { assertExactlyOnce, ConformanceError, canonicalJson, preview } from './compare.js';
 import { exportContext, recordingLogger } from './context.js';
@@ -22,6 +18,7 @@ import {
   type SinkContext,
   type StoredObject,
 } from './options.js';
+import { decodeUtf8, parseCsv, parseCsvRecords, parseJsonLines } from './parse.js';
 
 /** One test of the suite, runnable without a test runner: `run()` rejects with a ConformanceError when the exporter fails it. */
 export interface ConformanceCheck {
@@ -37,6 +34,11 @@ let sinkSerial = 0;
 
 /** A long flush interval: in the suite, batches are cut by size, flush() and close() only. */
 const NEVER = 3_600_000;
+
+/** How soon an attempt must settle once its signal aborts: DataExporter waits for it before anything else. */
+export const ABORT_SETTLE_MS = 2_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 interface Sink {
   context: SinkContext;
@@ -57,6 +59,8 @@ function validate(options: ConformanceOptions): void {
   if (typeof options.name !== 'string' || options.name === '') {
     throw new TypeError('exporterConformance: name must be a non-empty string');
   }
+  if (options.stallSink !== undefined && typeof options.stallSink !== 'function')
+    throw new TypeError('exporterConformance: stallSink must be a function');
   for (const hook of ['createExporter', 'readBack'] as const) {
     if (typeof options[hook] !== 'function')
       throw new TypeError(`exporterConformance: ${hook} must be a function`);
@@ -479,6 +483,59 @@ export function conformanceChecks(options: ConformanceOptions): ConformanceCheck
         verify(title, good, landed);
         verifyObjects(title, sink, landed, 1);
         await data.close();
+      }),
+    );
+  }
+
+  {
+    const stall = options.stallSink;
+    const title = `an attempt settles within ${ABORT_SETTLE_MS} ms of its signal aborting (${stall ? 'sink stalled' : 'mid-batch'})`;
+    add(title, () =>
+      withSink(title, async (sink) => {
+        // Against a hung sink a few events are enough; without one, a batch large enough to be mid-write.
+        const events = sampleEvents(stall ? 20 : Math.min(largeBatch, 50_000), { seed: 8 });
+        const batch = sink.bulk ? events : events.slice(0, 1);
+        const attempt = newAttempt();
+        const undo = stall ? await stall(sink.context) : undefined;
+        const controller = new AbortController();
+        let settled: { ok: boolean; error?: unknown } | undefined;
+        const outcome = Promise.resolve()
+          .then(() =>
+            sink.exporter.export(batch, exportContext({ ...attempt, signal: controller.signal, timeoutMs })),
+          )
+          .then(
+            () => {
+              settled = { ok: true };
+            },
+            (error: unknown) => {
+              settled = { ok: false, error };
+            },
+          );
+        await sleep(stall ? 300 : 20);
+        const abortedAt = performance.now();
+        controller.abort(new Error('conformance check: the attempt timed out'));
+        await Promise.race([outcome, sleep(ABORT_SETTLE_MS)]);
+        const tookMs = Math.round(performance.now() - abortedAt);
+        const late = settled === undefined;
+        await undo?.();
+        if (late) {
+          await Promise.race([outcome, sleep(timeoutMs / 4)]);
+          throw new ConformanceError(
+            `${options.name}: export() had not settled ${ABORT_SETTLE_MS} ms after its signal aborted (${stall ? 'sink stalled' : `a batch of ${batch.length}`}): pass context.signal to every call that can wait (the SDK's abortSignal, fetch's signal, a stream's destroy) and stop reading the body once it aborts; until it settles, DataExporter sends nothing else`,
+          );
+        }
+        if (stall && settled?.ok) {
+          throw new ConformanceError(
+            `${options.name}: export() resolved ${tookMs} ms after its signal aborted although the sink was stalled: an attempt the sink never confirmed must reject, or the batch is counted exported without being delivered`,
+          );
+        }
+        // The exporter is still usable, and a retry of the aborted batch lands it exactly once.
+        if (capabilities.createOnlyUnsupportedByEmulator || capabilities.retryDuplicatesDocumentedForSink)
+          return;
+        await exportAll(sink, batch, { ...attempt, attempt: 2 });
+        const landed = await land(sink, batch.length);
+        verify(title, batch, landed);
+        verifyObjects(title, sink, landed, 1);
       }),
     );
   }

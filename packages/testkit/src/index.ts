@@ -1,11 +1,3 @@
-export {
-  type CsvParseOptions,
-  type CsvRecord,
-  decodeUtf8,
-  parseCsv,
-  parseCsvRecords,
-  parseJsonLines,
-} from '@ff/exporter-core';
 export { type ConformanceCheck, conformanceChecks } from './checks.js';
 export { assertExactlyOnce, ConformanceError, canonicalJson, type ExactlyOnceResult } from './compare.js';
 export { exporterConformance } from './conformance.js';
@@ -37,4 +29,12 @@ export type {
   SinkContext,
   StoredObject,
 } from './options.js';
+export {
+  type CsvParseOptions,
+  type CsvRecord,
+  decodeUtf8,
+  parseCsv,
+  parseCsvRecords,
+  parseJsonLines,
+} from './parse.js';
 export { readFolder } from './read-folder.js';

@@ -77,6 +77,13 @@ export interface ConformanceOptions {
   largeBatchSize?: number;
   /** Time per test. Default 30_000; the largest batch gets four times as much. */
   timeoutMs?: number;
+  /**
+   * Makes the test's place in the sink stop answering (a sink that hangs: e.g. `proxy.blackhole()`
+   * of the testkit's fault proxy in front of the peer) and returns how to undo it. With it, the
+   * AbortSignal check exports to the hung sink, aborts the attempt's signal and expects export() to
+   * reject soon. Without it, the check aborts the signal in the middle of a large batch.
+   */
+  stallSink?(sink: SinkContext): (() => void | Promise<void>) | Promise<() => void | Promise<void>>;
   /** Registered inside the suite's describe block: the exporter's own tests that need the same setup. */
   additionalTests?(): void;
 }

@@ -15,7 +15,7 @@ import {
   conformanceChecks,
   readFolder,
 } from '../src/index.js';
-import { FolderStore, tempRoot } from './folder-store.js';
+import { FolderStore, stallFolder, tempRoot } from './folder-store.js';
 
 // The suite is only worth something if it fails broken exporters: each one here has one classic bug.
 const root = await tempRoot('ff-testkit-broken-');
@@ -84,6 +84,24 @@ class ForgetfulExporter extends NaiveExporter {
   }
 }
 
+/** Never passes the attempt's signal down: a hung sink call blocks it until the sink answers. */
+class SignalIgnoringExporter extends BlobExporter {
+  override export(events: readonly ExportableEvent[], context: ExportContext): Promise<ExportResult> {
+    return super.export(events, { ...context, signal: new AbortController().signal });
+  }
+}
+
+/** Catches the abort but reports the batch as delivered anyway. */
+class AbortSwallowingExporter extends BlobExporter {
+  override async export(events: readonly ExportableEvent[], context: ExportContext): Promise<ExportResult> {
+    try {
+      return await super.export(events, context);
+    } catch {
+      return;
+    }
+  }
+}
+
 const goffFields = (event: ExportableEvent) => {
   // GO Feature Flag's rules, but the keys sorted: compatible only "after parsing".
   const record = JSON.parse(
@@ -102,6 +120,24 @@ describe('the conformance suite catches broken exporters', () => {
       /1 missing, 0 duplicated/,
     );
     await expect(check(checks, 'a batch of 10,000').run()).rejects.toThrow(/1 missing/);
+  });
+
+  it('an exporter that ignores its AbortSignal: the attempt does not settle when it aborts', async () => {
+    const checks = suite((dir) => new SignalIgnoringExporter(new FolderStore(dir)), {
+      stallSink: (sink) => stallFolder(root.folder(sink.id)),
+    });
+    await expect(check(checks, 'an attempt settles within').run()).rejects.toThrow(
+      /had not settled 2000 ms after its signal aborted \(sink stalled\)/,
+    );
+  });
+
+  it('an exporter that resolves an aborted attempt: counted exported, never delivered', async () => {
+    const checks = suite((dir) => new AbortSwallowingExporter(new FolderStore(dir)), {
+      stallSink: (sink) => stallFolder(root.folder(sink.id)),
+    });
+    await expect(check(checks, 'an attempt settles within').run()).rejects.toThrow(
+      /resolved .* although the sink was stalled/,
+    );
   });
 
   it('an exporter that duplicates a retried batch', async () => {

@@ -4,6 +4,36 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BlobStore, BlobWriteOptions } from '@ff/exporter-core';
 
+/** Folders whose writes hang (a sink that stopped answering), each with the promise that ends it. */
+const stalls = new Map<string, Promise<void>>();
+
+/** Makes every write to `dir` hang until the returned function is called, or until its signal aborts (as an SDK call would). */
+export function stallFolder(dir: string): () => void {
+  let release!: () => void;
+  stalls.set(
+    dir,
+    new Promise<void>((resolve) => {
+      release = resolve;
+    }),
+  );
+  return () => {
+    stalls.delete(dir);
+    release();
+  };
+}
+
+function hang(until: Promise<void>, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void until.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
+}
+
 /** The smallest real blob sink: files in a folder, written to a temp name then link()ed, so create-only. */
 export class FolderStore implements BlobStore {
   constructor(readonly dir: string) {}
@@ -13,6 +43,8 @@ export class FolderStore implements BlobStore {
     body: AsyncIterable<Uint8Array>,
     options: BlobWriteOptions,
   ): Promise<'created' | 'exists'> {
+    const stall = stalls.get(this.dir);
+    if (stall) await hang(stall, options.signal);
     const target = join(this.dir, name);
     const temp = join(dirname(target), `.${randomBytes(6).toString('hex')}.tmp`);
     await mkdir(dirname(target), { recursive: true });

@@ -7,6 +7,7 @@ export type OnInvalidEvent = (index: number, error: Error) => void;
 export interface Format {
   /** Lower-case name: the file extension and `{{ .Format}}` in names (`json`, `csv`, `parquet`). */
   readonly name: string;
+  /** The objects' content type (`application/x-ndjson`, `text/csv`, `application/vnd.apache.parquet`). */
   readonly contentType: string;
   /**
    * Encodes a batch as a stream of chunks, never one giant buffer. Events that cannot be encoded are
@@ -15,6 +16,7 @@ export interface Format {
   encode(events: readonly ExportableEvent[], onInvalid: OnInvalidEvent): AsyncIterable<Uint8Array>;
 }
 
+/** True for a Format value (has a string `name` and an `encode` function), as `format` options accept. */
 export function isFormat(value: unknown): value is Format {
   return (
     typeof value === 'object' &&
@@ -24,6 +26,7 @@ export function isFormat(value: unknown): value is Format {
   );
 }
 
+/** A thrown value as an Error, for `onInvalid` and logs. */
 export function toError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }

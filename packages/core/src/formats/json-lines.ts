@@ -39,6 +39,7 @@ export function featureEventJson(event: FeatureEvent): string {
   });
 }
 
+/** One tracking event as GO Feature Flag writes it: same keys, same order. Throws for an unserialisable one. */
 export function trackingEventJson(event: TrackingEvent): string {
   return JSON.stringify({
     kind: event.kind,
@@ -51,6 +52,7 @@ export function trackingEventJson(event: TrackingEvent): string {
   });
 }
 
+/** One event's JSON line (without the newline), feature or tracking. Throws for an unserialisable one. */
 export function eventJson(event: ExportableEvent): string {
   return event.kind === 'tracking' ? trackingEventJson(event) : featureEventJson(event);
 }
