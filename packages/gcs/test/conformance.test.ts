@@ -1,5 +1,11 @@
+import type { Format } from '@ff/exporter-core';
 import { parquet } from '@ff/exporter-parquet';
-import { exporterConformance } from '@ff/exporter-testkit';
+import {
+  exporterConformance,
+  type FaultProxy,
+  type SinkContext,
+  startFaultProxy,
+} from '@ff/exporter-testkit';
 import type { Storage } from '@google-cloud/storage';
 import { beforeAll } from 'vitest';
 import { decodeWithDuckDB, expectedRows } from '../../parquet/test/readers.js';
@@ -13,31 +19,39 @@ beforeAll(async () => {
   storage = testStorage(endpoint);
 });
 
-const shared = {
-  readBack: async (sink: { id: string }) => ({ objects: await readBucket(storage, sink.id) }),
-  cleanup: (sink: { id: string }) => deleteBucket(storage, sink.id),
-};
+/** Each test's exporter talks to fake-gcs-server through a fault proxy of its own, so the suite can stall just that sink. */
+const proxies = new Map<string, FaultProxy>();
+
+function suite(name: string, format: 'json' | 'csv' | Format) {
+  return {
+    name,
+    createExporter: async (sink: SinkContext) => {
+      await createBucket(storage, sink.id);
+      const proxy = await startFaultProxy({ targetPort: Number(new URL(endpoint).port) });
+      proxies.set(sink.id, proxy);
+      return new GcsExporter({ bucket: sink.id, format, storageOptions: { apiEndpoint: proxy.url() } });
+    },
+    readBack: async (sink: SinkContext) => ({ objects: await readBucket(storage, sink.id) }),
+    stallSink: async (sink: SinkContext) => {
+      const proxy = proxies.get(sink.id) as FaultProxy;
+      await proxy.blackhole();
+      return () => proxy.heal();
+    },
+    cleanup: async (sink: SinkContext) => {
+      await proxies.get(sink.id)?.close();
+      proxies.delete(sink.id);
+      await deleteBucket(storage, sink.id);
+    },
+  };
+}
 
 for (const format of ['json', 'csv'] as const) {
-  exporterConformance({
-    name: `GcsExporter (${format})`,
-    format,
-    createExporter: async (sink) => {
-      await createBucket(storage, sink.id);
-      return new GcsExporter({ bucket: sink.id, format, storageOptions: { apiEndpoint: endpoint } });
-    },
-    ...shared,
-  });
+  exporterConformance({ ...suite(`GcsExporter (${format})`, format), format });
 }
 
 exporterConformance({
-  name: 'GcsExporter (parquet)',
+  ...suite('GcsExporter (parquet)', parquet()),
   format: 'parquet',
-  createExporter: async (sink) => {
-    await createBucket(storage, sink.id);
-    return new GcsExporter({ bucket: sink.id, format: parquet(), storageOptions: { apiEndpoint: endpoint } });
-  },
   decode: decodeWithDuckDB,
   expectedRecord: (event) => expectedRows([event])[0],
-  ...shared,
 });

@@ -1,7 +1,6 @@
 import { gunzipSync } from 'node:zlib';
-import { parseCsvRecords } from '@ff/exporter-core';
 import { parquet } from '@ff/exporter-parquet';
-import { exportContext, goffCsvRow } from '@ff/exporter-testkit';
+import { exportContext, goffCsvRow, parseCsvRecords } from '@ff/exporter-testkit';
 import type { Storage } from '@google-cloud/storage';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GcsExporter } from '../src/index.js';

@@ -1,8 +1,9 @@
-import { DataExporter, type ExportableEvent, type Exporter, parseJsonLines } from '@ff/exporter-core';
+import { DataExporter, type ExportableEvent, type Exporter } from '@ff/exporter-core';
 import {
   assertExactlyOnce,
   canonicalJson,
   goffJsonRecord,
+  parseJsonLines,
   recordingLogger,
   type StoredObject,
   sampleEvents,
