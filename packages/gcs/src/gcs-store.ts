@@ -42,7 +42,7 @@ export class GcsStore implements BlobStore {
     try {
       signal.throwIfAborted();
       const chunks = body[Symbol.asyncIterator]();
-      const head = await readUpTo(chunks, RESUMABLE_THRESHOLD);
+      const head = await readUpTo(chunks, RESUMABLE_THRESHOLD, signal);
       trace.resumable = !head.done;
       const file = this.#bucket.file(name);
       file.interceptors.push(attemptBound(signal, options.deadline));
@@ -96,18 +96,25 @@ function attemptBound(signal: AbortSignal, deadline: number | undefined): File['
   return { request } as unknown as File['interceptors'][number];
 }
 
-/** Reads chunks until more than `limit` bytes are held or the body ends. */
+/** Reads chunks until more than `limit` bytes are held or the body ends; on abort or error, stops the encoder. */
 async function readUpTo(
   chunks: AsyncIterator<Uint8Array>,
   limit: number,
+  signal: AbortSignal,
 ): Promise<{ chunks: Uint8Array[]; done: boolean }> {
   const head: Uint8Array[] = [];
   let bytes = 0;
-  while (bytes <= limit) {
-    const next = await chunks.next();
-    if (next.done) return { chunks: head, done: true };
-    head.push(next.value);
-    bytes += next.value.byteLength;
+  try {
+    while (bytes <= limit) {
+      const next = await chunks.next();
+      if (next.done) return { chunks: head, done: true };
+      signal.throwIfAborted();
+      head.push(next.value);
+      bytes += next.value.byteLength;
+    }
+  } catch (err) {
+    await chunks.return?.();
+    throw err;
   }
   return { chunks: head, done: false };
 }
