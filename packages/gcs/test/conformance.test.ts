@@ -6,19 +6,11 @@ import {
   type SinkContext,
   startFaultProxy,
 } from '@ff/exporter-testkit';
-import type { Storage } from '@google-cloud/storage';
-import { beforeAll } from 'vitest';
 import { decodeWithDuckDB, expectedRows } from '../../parquet/test/readers.js';
 import { GcsExporter } from '../src/index.js';
-import { createBucket, deleteBucket, gcsEndpoint, readBucket, testStorage } from './gcs.js';
+import { createBucket, deleteBucket, readBucket, sharedGcs } from './gcs.js';
 
-let endpoint: string;
-let storage: Storage;
-beforeAll(async () => {
-  endpoint = await gcsEndpoint();
-  storage = testStorage(endpoint);
-});
-
+const gcs = sharedGcs();
 /** Each test's exporter talks to fake-gcs-server through a fault proxy of its own, so the suite can stall just that sink. */
 const proxies = new Map<string, FaultProxy>();
 
@@ -26,12 +18,12 @@ function suite(name: string, format: 'json' | 'csv' | Format) {
   return {
     name,
     createExporter: async (sink: SinkContext) => {
-      await createBucket(storage, sink.id);
-      const proxy = await startFaultProxy({ targetPort: Number(new URL(endpoint).port) });
+      await createBucket(gcs.storage, sink.id);
+      const proxy = await startFaultProxy({ targetPort: Number(new URL(gcs.endpoint).port) });
       proxies.set(sink.id, proxy);
       return new GcsExporter({ bucket: sink.id, format, storageOptions: { apiEndpoint: proxy.url() } });
     },
-    readBack: async (sink: SinkContext) => ({ objects: await readBucket(storage, sink.id) }),
+    readBack: async (sink: SinkContext) => ({ objects: await readBucket(gcs.storage, sink.id) }),
     stallSink: async (sink: SinkContext) => {
       const proxy = proxies.get(sink.id) as FaultProxy;
       await proxy.blackhole();
@@ -40,7 +32,7 @@ function suite(name: string, format: 'json' | 'csv' | Format) {
     cleanup: async (sink: SinkContext) => {
       await proxies.get(sink.id)?.close();
       proxies.delete(sink.id);
-      await deleteBucket(storage, sink.id);
+      await deleteBucket(gcs.storage, sink.id);
     },
   };
 }

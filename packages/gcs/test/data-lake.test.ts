@@ -1,22 +1,13 @@
 import { gunzipSync } from 'node:zlib';
 import { parquet } from '@ff/exporter-parquet';
 import { exportContext, goffCsvRow, parseCsvRecords } from '@ff/exporter-testkit';
-import type { Storage } from '@google-cloud/storage';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GcsExporter } from '../src/index.js';
-import { cleanups, freshBucket, gcsEndpoint, readBucket, runCleanups, testStorage } from './gcs.js';
+import { cleanups, freshBucket, readBucket, sharedGcs } from './gcs.js';
 import { dataExporter, events, expectExactlyOnce, LARGE } from './helpers.js';
 import { startHttpProxy } from './http-proxy.js';
 
-let endpoint: string;
-let storage: Storage;
-
-beforeAll(async () => {
-  endpoint = await gcsEndpoint();
-  storage = testStorage(endpoint);
-});
-
-afterEach(runCleanups);
+const gcs = sharedGcs();
 
 /** 2023-11-14T23:59:59Z and the second after it: a batch spanning midnight UTC. */
 const BEFORE_MIDNIGHT = 1_700_006_399;
@@ -28,15 +19,15 @@ const spanningMidnight = (count: number, seed: number) =>
 
 describe('GcsExporter for data lakes', () => {
   it("path 'events/dt={{ .Date}}': a batch spanning midnight becomes one object per date, each event in its own date's", async () => {
-    const bucket = await freshBucket(storage);
+    const bucket = await freshBucket(gcs.storage);
     const sent = spanningMidnight(100, 30);
     const exporter = new GcsExporter({
       bucket,
       path: 'events/dt={{ .Date}}',
-      storageOptions: { apiEndpoint: endpoint },
+      storageOptions: { apiEndpoint: gcs.endpoint },
     });
     await exporter.export(sent, exportContext());
-    const objects = await readBucket(storage, bucket);
+    const objects = await readBucket(gcs.storage, bucket);
     expect(objects.map((o) => o.name.replace(/\/[^/]+$/, '/…'))).toEqual([
       'events/dt=2023-11-14/…',
       'events/dt=2023-11-15/…',
@@ -53,11 +44,11 @@ describe('GcsExporter for data lakes', () => {
 
   it('a partition whose upload fails is retried alone: the written one is not written twice', async () => {
     let uploads = 0;
-    const proxy = await startHttpProxy(Number(new URL(endpoint).port), (req) =>
+    const proxy = await startHttpProxy(Number(new URL(gcs.endpoint).port), (req) =>
       req.method === 'POST' && ++uploads === 2 ? { answer: 503 } : undefined,
     );
     cleanups.push(() => proxy.close());
-    const bucket = await freshBucket(storage);
+    const bucket = await freshBucket(gcs.storage);
     const sent = spanningMidnight(100, 31);
     const { data } = dataExporter(
       new GcsExporter({ bucket, path: 'dt={{ .Date}}', storageOptions: { apiEndpoint: proxy.url } }),
@@ -66,7 +57,7 @@ describe('GcsExporter for data lakes', () => {
     await data.flush({ timeoutMs: 20_000 });
     expect(data.stats()).toMatchObject({ exported: 100, failed: 0, retries: 1 });
     expect(proxy.log.map((r) => r.fault)).toEqual(['pass', '503', 'pass']);
-    const objects = await readBucket(storage, bucket);
+    const objects = await readBucket(gcs.storage, bucket);
     expect(objects).toHaveLength(2);
     expectExactlyOnce(objects, sent);
     await data.close();
@@ -74,19 +65,19 @@ describe('GcsExporter for data lakes', () => {
 
   for (const size of [100, LARGE]) {
     it(`compression 'gzip' (${size.toLocaleString('en-US')} events): a .json.gz object of gzip bytes, no Content-Encoding, every event once`, async () => {
-      const bucket = await freshBucket(storage);
+      const bucket = await freshBucket(gcs.storage);
       const sent = events(size, 32);
       await new GcsExporter({
         bucket,
         compression: 'gzip',
-        storageOptions: { apiEndpoint: endpoint },
+        storageOptions: { apiEndpoint: gcs.endpoint },
       }).export(sent, exportContext());
-      const [object, ...others] = await readBucket(storage, bucket);
+      const [object, ...others] = await readBucket(gcs.storage, bucket);
       expect(others).toEqual([]);
       expect(object?.name).toMatch(/\.json\.gz$/);
       // Stored as gzip and downloaded as gzip: no transparent decompression on the way.
       expect([...(object?.bytes.subarray(0, 2) ?? [])]).toEqual([0x1f, 0x8b]);
-      const [metadata] = await storage
+      const [metadata] = await gcs.storage
         .bucket(bucket)
         .file(object?.name ?? '')
         .getMetadata();
@@ -97,15 +88,15 @@ describe('GcsExporter for data lakes', () => {
   }
 
   it("compression 'gzip' with CSV: a .csv.gz object holding GO Feature Flag's rows", async () => {
-    const bucket = await freshBucket(storage);
+    const bucket = await freshBucket(gcs.storage);
     const sent = events(50, 33);
     await new GcsExporter({
       bucket,
       format: 'csv',
       compression: 'gzip',
-      storageOptions: { apiEndpoint: endpoint },
+      storageOptions: { apiEndpoint: gcs.endpoint },
     }).export(sent, exportContext());
-    const [object] = await readBucket(storage, bucket);
+    const [object] = await readBucket(gcs.storage, bucket);
     expect(object?.name).toMatch(/\.csv\.gz$/);
     const rows = parseCsvRecords(gunzipSync(object?.bytes ?? new Uint8Array()).toString('utf8')).map(
       (r) => r.raw,

@@ -1,19 +1,11 @@
 import { exportContext } from '@ff/exporter-testkit';
 import { Storage } from '@google-cloud/storage';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GcsExporter } from '../src/index.js';
-import { freshBucket, gcsEndpoint, readBucket, runCleanups, testStorage } from './gcs.js';
+import { freshBucket, readBucket, sharedGcs } from './gcs.js';
 import { events, expectExactlyOnce, SMALL } from './helpers.js';
 
-let endpoint: string;
-let storage: Storage;
-
-beforeAll(async () => {
-  endpoint = await gcsEndpoint();
-  storage = testStorage(endpoint);
-});
-
-afterEach(runCleanups);
+const gcs = sharedGcs();
 
 describe('GcsExporter options', () => {
   it('refuses a missing or empty bucket, naming the option', () => {
@@ -38,24 +30,24 @@ describe('GcsExporter options', () => {
 
 describe('GcsExporter clients', () => {
   it('uses an injected Storage as is: its own retry settings are left alone', async () => {
-    const bucket = await freshBucket(storage);
-    const injected = new Storage({ apiEndpoint: endpoint, projectId: 'test' });
+    const bucket = await freshBucket(gcs.storage);
+    const injected = new Storage({ apiEndpoint: gcs.endpoint, projectId: 'test' });
     const exporter = new GcsExporter({ bucket, storage: injected });
     const sent = events(SMALL, 20);
     await exporter.export(sent, exportContext());
     expect(injected.retryOptions.autoRetry).toBe(true);
-    expectExactlyOnce(await readBucket(storage, bucket), sent);
+    expectExactlyOnce(await readBucket(gcs.storage, bucket), sent);
   });
 
   it('honours STORAGE_EMULATOR_HOST when no endpoint is configured', async () => {
-    const bucket = await freshBucket(storage);
+    const bucket = await freshBucket(gcs.storage);
     const previous = process.env.STORAGE_EMULATOR_HOST;
-    process.env.STORAGE_EMULATOR_HOST = endpoint;
+    process.env.STORAGE_EMULATOR_HOST = gcs.endpoint;
     try {
       const exporter = new GcsExporter({ bucket });
       const sent = events(SMALL, 21);
       await exporter.export(sent, exportContext());
-      expectExactlyOnce(await readBucket(storage, bucket), sent);
+      expectExactlyOnce(await readBucket(gcs.storage, bucket), sent);
     } finally {
       if (previous === undefined) delete process.env.STORAGE_EMULATOR_HOST;
       else process.env.STORAGE_EMULATOR_HOST = previous;

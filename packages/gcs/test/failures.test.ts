@@ -1,33 +1,14 @@
 import { isExportError } from '@ff/exporter-core';
 import { exportContext, startFaultProxy } from '@ff/exporter-testkit';
-import type { Storage } from '@google-cloud/storage';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../../../test-services/lib.mjs';
 import { GcsExporter } from '../src/index.js';
-import {
-  cleanups,
-  freshBucket,
-  gcsEndpoint,
-  privateGcs,
-  readBucket,
-  runCleanups,
-  testStorage,
-} from './gcs.js';
+import { cleanups, freshBucket, privateGcs, readBucket, sharedGcs, testStorage } from './gcs.js';
 import { dataExporter, escapes, events, expectExactlyOnce, LARGE, SMALL, until } from './helpers.js';
 import { startHttpProxy } from './http-proxy.js';
 
-let endpoint: string;
-let port: number;
-let storage: Storage;
+const gcs = sharedGcs();
 let serial = 0;
-
-beforeAll(async () => {
-  endpoint = await gcsEndpoint();
-  port = Number(new URL(endpoint).port);
-  storage = testStorage(endpoint);
-});
-
-afterEach(runCleanups);
 
 /** A private fake-gcs-server with a proxy in front whose address is in its session URLs: every request goes through the proxy. */
 async function behindProxy<P extends { close(): Promise<void> }>(
@@ -47,7 +28,7 @@ async function behindProxy<P extends { close(): Promise<void> }>(
 
 describe('GcsExporter against fake-gcs-server: failure paths', () => {
   it('opens no connection at construction, and close() is prompt when nothing was sent', async () => {
-    const proxy = await startFaultProxy({ targetPort: port });
+    const proxy = await startFaultProxy({ targetPort: gcs.port });
     cleanups.push(() => proxy.close());
     const exporter = new GcsExporter({
       bucket: 'never-touched',
@@ -58,8 +39,8 @@ describe('GcsExporter against fake-gcs-server: failure paths', () => {
   });
 
   it('connection refused, then restored: retried, delivered exactly once', async () => {
-    const bucket = await freshBucket(storage);
-    const proxy = await startFaultProxy({ targetPort: port });
+    const bucket = await freshBucket(gcs.storage);
+    const proxy = await startFaultProxy({ targetPort: gcs.port });
     cleanups.push(() => proxy.close());
     await proxy.cut();
     const sent = events(SMALL, 1);
@@ -74,7 +55,7 @@ describe('GcsExporter against fake-gcs-server: failure paths', () => {
     expect(data.stats()).toMatchObject({ exported: SMALL, failed: 0, pending: 0 });
     const refused = logger.entries.find((e) => e.message === 'export failed, retrying');
     expect(String((refused?.fields.err as Error | undefined)?.message)).toMatch(/ECONNREFUSED/);
-    expectExactlyOnce(await readBucket(storage, bucket), sent);
+    expectExactlyOnce(await readBucket(gcs.storage, bucket), sent);
     await data.close();
   });
 
@@ -268,16 +249,16 @@ describe('GcsExporter against fake-gcs-server: failure paths', () => {
   }
 
   it("on a batch's first attempt an existing object is someone else's: not overwritten, not counted exported", async () => {
-    const bucket = await freshBucket(storage);
-    const exporter = new GcsExporter({ bucket, storageOptions: { apiEndpoint: endpoint } });
+    const bucket = await freshBucket(gcs.storage);
+    const exporter = new GcsExporter({ bucket, storageOptions: { apiEndpoint: gcs.endpoint } });
     // Someone else takes the name this batch is about to use.
     const context = exportContext();
     const name = exporter.objectName(context);
-    await storage.bucket(bucket).file(name).save('theirs\n');
+    await gcs.storage.bucket(bucket).file(name).save('theirs\n');
     const failure = await exporter.export(events(SMALL, 7), context).catch((err: unknown) => err);
     expect(failure).toMatchObject({ retryable: false });
     expect((failure as Error).message).toMatch(/already exists/);
-    const [kept] = await storage.bucket(bucket).file(name).download();
+    const [kept] = await gcs.storage.bucket(bucket).file(name).download();
     expect(kept.toString()).toBe('theirs\n');
   });
 
@@ -288,7 +269,7 @@ describe('GcsExporter against fake-gcs-server: failure paths', () => {
     it(`a missing bucket (${label}) fails at once, no retry, and the logged message names the bucket`, async () => {
       const bucket = `ff-gcs-missing-${process.pid}-${++serial}`;
       const { data, logger } = dataExporter(
-        new GcsExporter({ bucket, storageOptions: { apiEndpoint: endpoint } }),
+        new GcsExporter({ bucket, storageOptions: { apiEndpoint: gcs.endpoint } }),
       );
       for (const event of events(size, 8)) data.add(event);
       await data.flush({ timeoutMs: 20_000 });
@@ -306,12 +287,12 @@ describe('GcsExporter against fake-gcs-server: failure paths', () => {
   it.skipIf(credentialsUncheckedByEmulator)(
     'wrong credentials fail at once, not retried, naming what to check [skipped: credentialsUncheckedByEmulator: fake-gcs-server checks no credentials]',
     async () => {
-      const bucket = await freshBucket(storage);
+      const bucket = await freshBucket(gcs.storage);
       const { data, logger } = dataExporter(
         new GcsExporter({
           bucket,
           storageOptions: {
-            apiEndpoint: endpoint,
+            apiEndpoint: gcs.endpoint,
             useAuthWithCustomEndpoint: true,
             credentials: { client_email: 'nobody@example.iam.gserviceaccount.com', private_key: 'invalid' },
           },

@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StoredObject } from '@ff/exporter-testkit';
 import { Storage } from '@google-cloud/storage';
+import { afterEach, beforeAll } from 'vitest';
 import { start } from '../../../test-services/fake-gcs-server/index.mjs';
 import { killGroup } from '../../../test-services/lib.mjs';
 import { usePeer } from '../../../test-services/peers.mjs';
@@ -10,6 +11,18 @@ import { usePeer } from '../../../test-services/peers.mjs';
 export async function gcsEndpoint(): Promise<string> {
   const env = (await usePeer('fake-gcs-server')) as { GCS_ENDPOINT: string };
   return env.GCS_ENDPOINT;
+}
+
+/** The shared fake-gcs-server for a test file: its endpoint, port and a plain client, set in beforeAll; cleanups run after each test. */
+export function sharedGcs(): { readonly endpoint: string; readonly port: number; readonly storage: Storage } {
+  const peer = { endpoint: '', port: 0, storage: undefined as unknown as Storage };
+  beforeAll(async () => {
+    peer.endpoint = await gcsEndpoint();
+    peer.port = Number(new URL(peer.endpoint).port);
+    peer.storage = testStorage(peer.endpoint);
+  });
+  afterEach(runCleanups);
+  return peer;
 }
 
 /** A plain client for the test's own setup and read-back, with the SDK's defaults. */
