@@ -140,6 +140,29 @@ describe('GcsExporter against fake-gcs-server: failure paths', () => {
     }
   });
 
+  it('a resumable upload whose data request is reset mid-way: retried, delivered exactly once, nothing escapes', async () => {
+    const watch = escapes();
+    cleanups.push(async () => watch.stop());
+    let puts = 0;
+    const { proxy, proxyUrl, direct, bucket } = await behindProxy((target) =>
+      startHttpProxy(target, (req) => (req.method === 'PUT' && ++puts === 1 ? 'hang' : undefined)),
+    );
+    const sent = events(LARGE, 14);
+    const { data } = dataExporter(new GcsExporter({ bucket, storageOptions: { apiEndpoint: proxyUrl } }));
+    for (const event of sent) data.add(event);
+    const flushed = data.flush({ timeoutMs: 30_000 });
+    await until(() => proxy.log.some((r) => r.fault === 'hang'), 'the first PUT to be under way');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    proxy.resetHung();
+    await flushed;
+    expect(data.stats()).toMatchObject({ exported: LARGE, failed: 0, retries: 1 });
+    const objects = await readBucket(direct, bucket);
+    expect(objects).toHaveLength(1);
+    expectExactlyOnce(objects, sent);
+    await data.close();
+    expect(watch.seen).toEqual([]);
+  });
+
   for (const [size, label, hung, closes] of [
     [SMALL, 'the multipart request', 'POST', 'by the deadline'],
     [LARGE, 'the resumable session start', 'POST', 'at once'],

@@ -21,6 +21,8 @@ export interface HttpProxy extends AsyncDisposable {
   readonly port: number;
   /** Requests seen, as `METHOD path?uploadType=…` (no upload ids), with what was done. */
   readonly log: HttpRequestSeen[];
+  /** Resets (RST) the connections of the hung requests: the client sees its request fail mid-way. */
+  resetHung(): void;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startHttpProxy(
   port = 0,
 ): Promise<HttpProxy> {
   const log: HttpRequestSeen[] = [];
+  const hung = new Set<IncomingMessage>();
   const server: Server = createServer((req, res) => {
     const chosen = fault(req, log.length);
     const url = new URL(req.url ?? '/', 'http://proxy');
@@ -48,8 +51,10 @@ export async function startHttpProxy(
     req.on('error', () => {});
     res.on('error', () => {});
     if (chosen === 'hang') {
+      hung.add(req);
       req.resume();
       req.socket.once('close', () => {
+        hung.delete(req);
         seen.closedAt = Date.now();
       });
       return;
@@ -84,6 +89,9 @@ export async function startHttpProxy(
     url: `http://127.0.0.1:${bound}`,
     port: bound,
     log,
+    resetHung() {
+      for (const req of hung) req.socket.resetAndDestroy();
+    },
     close,
     [Symbol.asyncDispose]: close,
   };
