@@ -271,19 +271,24 @@ describe('GcsExporter against fake-gcs-server: failure paths', () => {
     });
   }
 
-  it("on a batch's first attempt an existing object is someone else's: not overwritten, not counted exported", async () => {
-    const bucket = await freshBucket(gcs.storage);
-    const exporter = new GcsExporter({ bucket, storageOptions: { apiEndpoint: gcs.endpoint } });
-    // Someone else takes the name this batch is about to use.
-    const context = exportContext();
-    const name = exporter.objectName(context);
-    await gcs.storage.bucket(bucket).file(name).save('theirs\n');
-    const failure = await exporter.export(events(SMALL, 7), context).catch((err: unknown) => err);
-    expect(failure).toMatchObject({ retryable: false });
-    expect((failure as Error).message).toMatch(/already exists/);
-    const [kept] = await gcs.storage.bucket(bucket).file(name).download();
-    expect(kept.toString()).toBe('theirs\n');
-  });
+  for (const [size, label] of [
+    [SMALL, 'a small upload'],
+    [LARGE, 'a resumable upload'],
+  ] as const) {
+    it(`on a batch's first attempt an existing object is someone else's (${label}): not overwritten, not counted exported`, async () => {
+      const bucket = await freshBucket(gcs.storage);
+      const exporter = new GcsExporter({ bucket, storageOptions: { apiEndpoint: gcs.endpoint } });
+      // Someone else takes the name this batch is about to use.
+      const context = exportContext();
+      const name = exporter.objectName(context);
+      await gcs.storage.bucket(bucket).file(name).save('theirs\n');
+      const failure = await exporter.export(events(size, 7), context).catch((err: unknown) => err);
+      expect(failure).toMatchObject({ retryable: false });
+      expect((failure as Error).message).toMatch(/already exists/);
+      const [kept] = await gcs.storage.bucket(bucket).file(name).download();
+      expect(kept.toString()).toBe('theirs\n');
+    });
+  }
 
   for (const [size, label] of [
     [SMALL, 'a small upload'],
