@@ -32,10 +32,13 @@ export function classifyUploadError(
   const where = `object '${trace.name}' in bucket '${trace.bucket}'`;
   if (signal.aborted) {
     const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
-    return new ExportError(`upload of ${where} aborted: ${reason}`, { cause: err });
+    return new ExportError(`upload of ${where} aborted: ${reason}`, { cause: signal.reason });
   }
   if (isExportError(err)) return err;
   const sdk = (typeof err === 'object' && err !== null ? err : {}) as SdkError;
+  // The SDK's errors carry their request (URL with the session's upload_id, headers with the access
+  // token): the cause handed to loggers is a summary of them instead.
+  const cause = summary(err, sdk);
   const answered = trace.response?.status;
   const status = statusOf(sdk) ?? (answered !== undefined && answered >= 400 ? answered : undefined);
   const detail = redact(typeof sdk.message === 'string' ? sdk.message : String(err));
@@ -43,20 +46,20 @@ export function classifyUploadError(
     const code = typeof sdk.code === 'string' ? ` (${sdk.code})` : '';
     return new ExportError(
       `cannot upload ${where} to ${endpointOf(endpoint)}${code}: ${detail}; will retry`,
-      { cause: err },
+      { cause },
     );
   }
   if (status === 412) return 'exists';
   if (status === 404 && !trace.sessionStarted) {
     return new ExportError(
       `bucket '${trace.bucket}' does not exist (404 from ${endpointOf(endpoint)}): create it, or fix the bucket option`,
-      { retryable: false, cause: err },
+      { retryable: false, cause },
     );
   }
   if (status === 401 || status === 403) {
     return new ExportError(
       `access denied (${status}) writing ${where}: check the credentials (Application Default Credentials, GOOGLE_APPLICATION_CREDENTIALS, or storageOptions) and that they may create objects in the bucket`,
-      { retryable: false, cause: err },
+      { retryable: false, cause },
     );
   }
   const headers = sdk.response?.headers ?? trace.response?.headers;
@@ -66,8 +69,19 @@ export function classifyUploadError(
   const retryable = isRetryableStatus(status) || status === 404;
   return new ExportError(
     `upload of ${where} failed with HTTP ${status}: ${detail}${retryable ? '; will retry' : ''}`,
-    retryAfterMs === undefined ? { retryable, cause: err } : { retryable, retryAfterMs, cause: err },
+    retryAfterMs === undefined ? { retryable, cause } : { retryable, retryAfterMs, cause },
   );
+}
+
+/** The SDK error's name, message (query strings cut), code and status: nothing of its request. */
+function summary(err: unknown, sdk: SdkError): Error {
+  const error = new Error(redact(typeof sdk.message === 'string' ? sdk.message : String(err)));
+  if (err instanceof Error) error.name = err.name;
+  const status = statusOf(sdk);
+  return Object.assign(error, {
+    ...(sdk.code === undefined ? {} : { code: sdk.code }),
+    ...(status === undefined ? {} : { status }),
+  });
 }
 
 function statusOf(err: SdkError): number | undefined {

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { isExportError } from '@ff/exporter-core';
 import { exportContext, startFaultProxy } from '@ff/exporter-testkit';
 import { describe, expect, it } from 'vitest';
@@ -259,11 +260,18 @@ describe('GcsExporter against fake-gcs-server: failure paths', () => {
         times: 1,
       });
       const sent = events(size, 6);
-      const { data } = dataExporter(new GcsExporter({ bucket, storageOptions: { apiEndpoint: proxyUrl } }));
+      const { data, logger } = dataExporter(
+        new GcsExporter({ bucket, storageOptions: { apiEndpoint: proxyUrl } }),
+      );
       for (const event of sent) data.add(event);
       await data.flush({ timeoutMs: 30_000 });
       expect(proxy.connections.answersLost).toBe(1);
       expect(data.stats()).toMatchObject({ exported: size, failed: 0, retries: 1 });
+      // What is logged names the object, never the session's upload_id or a request header.
+      const logged = logger.entries.find((e) => e.message === 'export failed, retrying');
+      const shown = inspect(logged?.fields.err, { depth: 10 });
+      expect(shown).toContain(bucket);
+      expect(shown).not.toMatch(/upload_id=|authorization|x-goog-api-client/i);
       const objects = await readBucket(direct, bucket);
       expect(objects).toHaveLength(1);
       expectExactlyOnce(objects, sent);
