@@ -29,6 +29,8 @@ export interface BlobWriteOptions {
   contentType: string;
   /** The attempt's signal: abort the upload and settle when it aborts. */
   signal: AbortSignal;
+  /** Epoch ms by which the attempt must be over: a time limit for requests a store cannot abort by signal. */
+  deadline?: number;
 }
 
 /** The options every blob exporter shares, with GO Feature Flag's names. */
@@ -171,6 +173,7 @@ export class BlobExporter implements Exporter {
       const outcome = await this.#store.create(name, body, {
         contentType: this.format.contentType,
         signal: context.signal,
+        deadline: context.deadline,
       });
       if (outcome === 'exists' && context.attempt === 1) {
         throw new ExportError(`object '${name}' already exists: refusing to overwrite it`, {

@@ -261,7 +261,7 @@ describe("compression: 'gzip'", () => {
     expect(object!.contentType).toBe('application/x-ndjson');
     expect([...object!.body.subarray(0, 2)]).toEqual([0x1f, 0x8b]);
     expect(keys(gunzipSync(object!.body).toString())).toEqual(['flag-0', 'flag-1']);
-    expect(Object.keys(store.calls[0]!.options).sort()).toEqual(['contentType', 'signal']);
+    expect(Object.keys(store.calls[0]!.options).sort()).toEqual(['contentType', 'deadline', 'signal']);
   });
 
   it('writes CSV as .csv.gz, also with {{ .BatchId}} in the name', async () => {

@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileExporter } from '@ff/exporter-file';
 import { exporterConformance, readFolder } from '@ff/exporter-testkit';
 import { parquet } from '../src/index.js';
-import { expectedRows, readWithDuckDB } from './readers.js';
+import { decodeWithDuckDB, expectedRows } from './readers.js';
 
 const root = await mkdtemp(join(tmpdir(), 'ff-parquet-conformance-'));
 
@@ -14,15 +14,7 @@ exporterConformance({
   format: 'parquet',
   createExporter: (sink) => new FileExporter({ outputDir: join(root, sink.id), format: parquet() }),
   readBack: async (sink) => ({ objects: await readFolder(join(root, sink.id)) }),
-  decode: async (object) => {
-    const path = join(root, `read-${object.name.replaceAll('/', '_')}`);
-    await writeFile(path, object.bytes);
-    try {
-      return (await readWithDuckDB(path)).rows;
-    } finally {
-      await rm(path, { force: true });
-    }
-  },
+  decode: decodeWithDuckDB,
   expectedRecord: (event) => expectedRows([event])[0],
   cleanup: (sink) => rm(join(root, sink.id), { recursive: true, force: true }),
 });

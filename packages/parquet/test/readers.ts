@@ -1,6 +1,10 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { ExportableEvent } from '@ff/exporter-core';
+import type { StoredObject } from '@ff/exporter-testkit';
 import { runPython } from '../../../test-services/pyarrow/index.mjs';
 
 /** A row as both readers give it back, normalised: maps as [key, value] pairs in key order. */
@@ -90,6 +94,19 @@ export async function readWithDuckDB(path: string, options: { rows?: boolean } =
   } finally {
     db.closeSync();
     instance.closeSync();
+  }
+}
+
+let objectSerial = 0;
+
+/** Decodes a stored object (read back from any sink) with DuckDB, through a temporary file: for the conformance suite's `decode`. */
+export async function decodeWithDuckDB(object: StoredObject): Promise<Row[]> {
+  const path = join(tmpdir(), `ff-parquet-read-${process.pid}-${++objectSerial}.parquet`);
+  await writeFile(path, object.bytes);
+  try {
+    return (await readWithDuckDB(path)).rows;
+  } finally {
+    await rm(path, { force: true });
   }
 }
 
