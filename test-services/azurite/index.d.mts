@@ -10,4 +10,7 @@ export interface AzuriteEnv {
   AZURE_ACCOUNT_KEY: string;
   AZURE_CONNECTION_STRING: string;
 }
-export declare function start(options: { logFile: string; dataDir: string }): Promise<{ env: AzuriteEnv; pids: number[] }>;
+export declare function start(options: {
+  logFile: string;
+  dataDir: string;
+}): Promise<{ env: AzuriteEnv; pids: number[] }>;

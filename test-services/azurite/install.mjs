@@ -38,7 +38,9 @@ const result = spawnSync(
 );
 if (result.status !== 0 || !existsSync(blobServer(staging))) {
   rmSync(staging, { recursive: true, force: true });
-  console.error(`azurite install: 'npm install azurite@${AZURITE_VERSION}' failed (exit ${result.status ?? result.signal})`);
+  console.error(
+    `azurite install: 'npm install azurite@${AZURITE_VERSION}' failed (exit ${result.status ?? result.signal})`,
+  );
   process.exit(1);
 }
 if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
