@@ -83,8 +83,10 @@ export async function uploadBlocks(
     if (failure) throw failure.error;
     await blob.commitBlockList(ids, common);
   } catch (err) {
+    // The first failure is the cause; the aborts it triggers in the sibling blocks are not.
+    const cause = failure ? failure.error : err;
     siblings.abort();
     await Promise.all(inFlight);
-    throw failure?.error ?? err;
+    throw cause;
   }
 }
