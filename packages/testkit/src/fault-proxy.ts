@@ -11,8 +11,24 @@ export interface FaultProxyOptions {
   port?: number;
 }
 
-/** `pass`: forwarding. `cut`: not listening, connections closed. `blackhole`: accepting, never forwarding nor answering. */
-export type FaultMode = 'pass' | 'cut' | 'blackhole' | 'closed';
+/**
+ * `pass`: forwarding. `cut`: not listening, connections closed. `blackhole`: accepting, never
+ * forwarding nor answering. `lose-answers`: forwarding requests, resetting the client's connection
+ * when the answer starts to arrive (see {@link FaultProxy.loseAnswers}).
+ */
+export type FaultMode = 'pass' | 'cut' | 'blackhole' | 'lose-answers' | 'closed';
+
+/** Which answers {@link FaultProxy.loseAnswers} loses. */
+export interface LoseAnswersOptions {
+  /**
+   * Only the answer to a request whose head matches: the request's first bytes (latin1) up to the
+   * blank line that ends its HTTP headers, at most 16 KiB, e.g. `/^POST [^ ]*uploadId=/` (S3's
+   * CompleteMultipartUpload), `/comp=blocklist/` (Azure's Put Block List). Default: every answer.
+   */
+  match?: RegExp | ((head: string) => boolean);
+  /** Lose this many answers, then forward again (mode back to `pass`). Default: every one until `heal()`. */
+  times?: number;
+}
 
 export interface FaultProxyConnections {
   /** Client connections accepted since start. */
@@ -25,6 +41,8 @@ export interface FaultProxyConnections {
   reset: number;
   /** Connections whose upstream connection to the target failed (the client got a reset). */
   upstreamFailed: number;
+  /** Answers lost by loseAnswers(): the request reached the target, the client's connection was reset. */
+  answersLost: number;
 }
 
 /**
@@ -51,6 +69,14 @@ export interface FaultProxy extends AsyncDisposable {
   delay(ms: number): Promise<void>;
   /** Accepts connections but forwards and answers nothing (a partition): clients time out. Data is held, not lost, until heal(). */
   blackhole(): Promise<void>;
+  /**
+   * The lost answer: requests are forwarded to the target, which handles them, but when its answer
+   * starts to arrive the client's connection is reset (ECONNRESET) and the answer dropped. The write
+   * happened; the client never learns it. Interim `1xx` answers (`100 Continue`) pass. With `match`,
+   * only the answers to matching requests are lost (the final request of a multipart upload); with
+   * `times`, only that many. Undone by `heal()`.
+   */
+  loseAnswers(options?: LoseAnswersOptions): Promise<void>;
   /** Back to forwarding without delay; held connections go on where they stopped. */
   heal(): Promise<void>;
   /** Stops listening and destroys every connection. */
@@ -60,7 +86,16 @@ export interface FaultProxy extends AsyncDisposable {
 interface Link {
   client: Socket;
   upstream?: Socket;
+  /** The head of the request being sent (see LoseAnswersOptions.match), reset when a new one starts. */
+  head: string;
+  /** True from the first byte of an answer until the client sends again (a new request). */
+  answering: boolean;
 }
+
+/** A request head is matched on its first bytes: its request line and headers. */
+const HEAD_LIMIT = 16 * 1024;
+/** An interim answer (`HTTP/1.1 100 Continue`) is not the answer: the body has not been sent yet. */
+const INTERIM = /^HTTP\/1\.[01] 1\d\d[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n/;
 
 class TcpFaultProxy implements FaultProxy {
   readonly host: string;
@@ -73,7 +108,8 @@ class TcpFaultProxy implements FaultProxy {
   readonly #links = new Set<Link>();
   readonly #timers = new Set<NodeJS.Timeout>();
   #listening = false;
-  readonly #counts = { accepted: 0, closedByCut: 0, reset: 0, upstreamFailed: 0 };
+  readonly #counts = { accepted: 0, closedByCut: 0, reset: 0, upstreamFailed: 0, answersLost: 0 };
+  #lose: { match: (head: string) => boolean; left: number } | undefined;
 
   constructor(options: FaultProxyOptions) {
     this.host = options.host ?? '127.0.0.1';
@@ -161,10 +197,35 @@ class TcpFaultProxy implements FaultProxy {
     await this.listen();
   }
 
+  async loseAnswers(options: LoseAnswersOptions = {}): Promise<void> {
+    this.#assertOpen();
+    const { match, times = Number.POSITIVE_INFINITY } = options;
+    if (!(times === Number.POSITIVE_INFINITY || (Number.isInteger(times) && times > 0)))
+      throw new TypeError(`fault proxy loseAnswers: times must be an integer > 0, got ${times}`);
+    const test =
+      match === undefined
+        ? () => true
+        : match instanceof RegExp
+          ? (head: string) => {
+              match.lastIndex = 0;
+              return match.test(head);
+            }
+          : match;
+    if (typeof test !== 'function')
+      throw new TypeError(
+        'fault proxy loseAnswers: match must be a RegExp or a function of the request head',
+      );
+    // From a blackhole or a cut: requests flow again (held ones too), answers are lost.
+    await this.heal();
+    this.mode = 'lose-answers';
+    this.#lose = { match: test, left: times };
+  }
+
   async heal(): Promise<void> {
     this.#assertOpen();
     this.mode = 'pass';
     this.delayMs = 0;
+    this.#lose = undefined;
     await this.listen();
     for (const link of this.#links) {
       if (link.upstream) {
@@ -203,7 +264,7 @@ class TcpFaultProxy implements FaultProxy {
       return;
     }
     this.#counts.accepted++;
-    const link: Link = { client };
+    const link: Link = { client, head: '', answering: false };
     this.#links.add(link);
     client.setNoDelay(true);
     client.on('error', () => {});
@@ -212,7 +273,7 @@ class TcpFaultProxy implements FaultProxy {
       // A client that went away with an error (reset) takes its upstream connection down the same way.
       if (hadError && link.upstream) resetSocket(link.upstream);
     });
-    if (this.mode === 'pass') this.#connectUpstream(link);
+    if (this.mode !== 'blackhole') this.#connectUpstream(link);
     // Blackhole: the client stays paused and unread, with no upstream, until heal().
   }
 
@@ -235,8 +296,9 @@ class TcpFaultProxy implements FaultProxy {
       // The target refused or reset: the client sees a reset too, as it would without the proxy.
       if (hadError || !connected) resetSocket(client);
     });
+    client.on('data', (chunk: Buffer) => this.#requestBytes(link, chunk));
     this.#forward(client, upstream);
-    this.#forward(upstream, client);
+    this.#forward(upstream, client, (chunk) => this.#answerBytes(link, chunk));
     if (this.mode === 'blackhole') {
       client.pause();
       upstream.pause();
@@ -245,8 +307,49 @@ class TcpFaultProxy implements FaultProxy {
     }
   }
 
-  /** Copies `from` to `to`, chunk by chunk, each chunk `delayMs` late (order kept), then ends `to`. */
-  #forward(from: Socket, to: Socket): void {
+  /** Keeps the head of the request being sent: the client sending after an answer starts a new request. */
+  #requestBytes(link: Link, chunk: Buffer): void {
+    if (link.answering) {
+      link.answering = false;
+      link.head = '';
+    }
+    if (link.head.length < HEAD_LIMIT && !link.head.includes('\r\n\r\n')) {
+      link.head += chunk.toString('latin1', 0, Math.min(chunk.length, HEAD_LIMIT - link.head.length));
+    }
+  }
+
+  /**
+   * Called on each chunk of answer before it is forwarded; returns what to forward, or undefined
+   * when the answer is lost (the connection is reset). An answer is judged on its first chunk.
+   */
+  #answerBytes(link: Link, chunk: Buffer): Buffer | undefined {
+    if (link.answering) return chunk;
+    const interim = INTERIM.exec(chunk.toString('latin1', 0, Math.min(chunk.length, 1024)));
+    if (interim) {
+      // Forward `100 Continue` (the client sends its body on it) and judge what follows it.
+      const rest = chunk.subarray(interim[0].length);
+      if (rest.length === 0) return chunk;
+      const next = this.#answerBytes(link, rest);
+      return next === undefined ? chunk.subarray(0, interim[0].length) : chunk;
+    }
+    link.answering = true;
+    const lose = this.#lose;
+    if (this.mode !== 'lose-answers' || !lose?.match(link.head)) return chunk;
+    this.#counts.answersLost++;
+    if (--lose.left === 0) {
+      this.#lose = undefined;
+      this.mode = 'pass';
+    }
+    resetSocket(link.client);
+    link.upstream?.destroy();
+    return undefined;
+  }
+
+  /**
+   * Copies `from` to `to`, chunk by chunk, each chunk `delayMs` late (order kept), then ends `to`.
+   * `inspect` sees each chunk as it arrives and may drop it.
+   */
+  #forward(from: Socket, to: Socket, inspect?: (chunk: Buffer) => Buffer | undefined): void {
     let due = 0;
     let pending = 0;
     let ended = false;
@@ -259,7 +362,9 @@ class TcpFaultProxy implements FaultProxy {
         });
       }
     };
-    from.on('data', (chunk: Buffer) => {
+    from.on('data', (received: Buffer) => {
+      const chunk = inspect ? inspect(received) : received;
+      if (chunk === undefined) return;
       if (this.delayMs === 0 && pending === 0) return write(chunk);
       const now = Date.now();
       due = Math.max(due, now + this.delayMs);
@@ -290,7 +395,7 @@ function resetSocket(socket: Socket): void {
 
 /**
  * Starts a TCP fault proxy on 127.0.0.1 (a free port) in front of `targetHost:targetPort`. Point the
- * exporter at `proxy.url()` / `proxy.address`, then `cut()`, `reset()`, `delay(ms)`, `blackhole()`,
+ * exporter at `proxy.url()` / `proxy.address`, then `cut()`, `reset()`, `delay(ms)`, `blackhole()`, `loseAnswers()`,
  * `heal()`; `close()` (or `await using`) when done.
  */
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {

@@ -25,6 +25,7 @@ export {
   type FaultProxy,
   type FaultProxyConnections,
   type FaultProxyOptions,
+  type LoseAnswersOptions,
   startFaultProxy,
 } from './fault-proxy.js';
 export type {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, get as httpGet, type Server } from 'node:http';
+import { Agent, createServer, get as httpGet, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FaultProxy, startFaultProxy } from '../src/index.js';
@@ -160,5 +160,136 @@ describe('fault proxy', () => {
 
   it('refuses a bad target port', async () => {
     await expect(startFaultProxy({ targetPort: 0 })).rejects.toThrow(/targetPort/);
+  });
+});
+
+describe('fault proxy: loseAnswers()', () => {
+  // A server that keeps every body it received: the write happened even when the answer is lost.
+  let bodies: Array<{ url: string; body: string }>;
+  let store: Server;
+  let lossy: FaultProxy;
+  beforeAll(async () => {
+    store = createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        bodies.push({ url: req.url ?? '', body });
+        res.end(`stored ${req.url}`);
+      });
+    });
+    store.listen(0, '127.0.0.1');
+    await once(store, 'listening');
+  });
+  afterAll(async () => {
+    store.closeAllConnections();
+    await new Promise((resolve) => store.close(resolve));
+  });
+  beforeEach(async () => {
+    bodies = [];
+    lossy = await startFaultProxy({ targetPort: (store.address() as AddressInfo).port });
+  });
+  afterEach(async () => {
+    await lossy.close();
+  });
+
+  /** One POST; `agent` keeps the connection for the next request when given. */
+  function post(
+    path: string,
+    body: string,
+    options: { agent?: Agent; expectContinue?: boolean } = {},
+  ): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        `${lossy.url()}${path}`,
+        {
+          method: 'POST',
+          agent: options.agent ?? false,
+          headers: options.expectContinue ? { expect: '100-continue' } : {},
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            text += chunk;
+          });
+          res.on('end', () => resolve(text));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      if (options.expectContinue) req.on('continue', () => req.end(body));
+      else req.end(body);
+    });
+  }
+
+  it('the request reaches the server, the client gets a reset instead of the answer', async () => {
+    await lossy.loseAnswers();
+    expect(lossy.mode).toBe('lose-answers');
+    await expect(post('/object', 'the batch')).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(bodies).toEqual([{ url: '/object', body: 'the batch' }]);
+    expect(lossy.connections.answersLost).toBe(1);
+    await lossy.heal();
+    await expect(post('/object', 'again')).resolves.toBe('stored /object');
+  });
+
+  it('match: only the answer of the final request of a multi-request upload is lost', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      await lossy.loseAnswers({ match: /^POST \/key\?uploadId=\w+ / });
+      await expect(post('/key?uploads', '', { agent })).resolves.toBe('stored /key?uploads');
+      await expect(post('/key?partNumber=1', 'part one', { agent })).resolves.toBe(
+        'stored /key?partNumber=1',
+      );
+      await expect(post('/key?uploadId=u1', '<Complete/>', { agent })).rejects.toMatchObject({
+        code: 'ECONNRESET',
+      });
+      expect(bodies.map((b) => b.url)).toEqual(['/key?uploads', '/key?partNumber=1', '/key?uploadId=u1']);
+      expect(bodies[2]?.body).toBe('<Complete/>');
+      // All three went over one connection: matching is per request, not per connection.
+      expect(lossy.connections.accepted).toBe(1);
+      expect(lossy.connections.answersLost).toBe(1);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('match as a function of the request head (headers included)', async () => {
+    await lossy.loseAnswers({ match: (head) => /^x-final: yes$/im.test(head) });
+    await expect(post('/a', 'one')).resolves.toBe('stored /a');
+    const final = new Promise((resolve, reject) => {
+      const req = httpRequest(
+        `${lossy.url()}/b`,
+        { method: 'PUT', agent: false, headers: { 'x-final': 'yes' } },
+        resolve,
+      );
+      req.on('error', reject);
+      req.end('two');
+    });
+    await expect(final).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(bodies.map((b) => b.body)).toEqual(['one', 'two']);
+  });
+
+  it('times: loses that many answers, then forwards again', async () => {
+    await lossy.loseAnswers({ times: 1 });
+    await expect(post('/first', 'x')).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(lossy.mode).toBe('pass');
+    await expect(post('/second', 'y')).resolves.toBe('stored /second');
+    expect(bodies.map((b) => b.url)).toEqual(['/first', '/second']);
+  });
+
+  it('100 Continue passes: the body is sent, then its answer is lost', async () => {
+    await lossy.loseAnswers();
+    await expect(post('/big', 'body after continue', { expectContinue: true })).rejects.toMatchObject({
+      code: 'ECONNRESET',
+    });
+    expect(bodies).toEqual([{ url: '/big', body: 'body after continue' }]);
+  });
+
+  it('refuses bad options', async () => {
+    await expect(lossy.loseAnswers({ times: 0 })).rejects.toThrow(/times/);
+    await expect(lossy.loseAnswers({ match: 'x' as unknown as RegExp })).rejects.toThrow(/match/);
   });
 });
