@@ -8,6 +8,7 @@ import {
 } from '@ff/exporter-testkit';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AzuriteEnv } from '../../../test-services/azurite/index.mjs';
+import { blockId } from '../src/block-upload.js';
 import { AzureBlobExporter, type AzureBlobExporterOptions, AzureBlobStore } from '../src/index.js';
 import { azuritePort, service, throughPort, useAzurite } from './azurite.js';
 import { landedJson, pipeline, startBusyProxy, until } from './helpers.js';
@@ -94,6 +95,37 @@ describe('AzureBlobExporter against Azurite behind a fault proxy', () => {
     await proxy.heal();
     await flushed;
     expect(sink.stats()).toMatchObject({ exported: 100, failed: 0, pending: 0 });
+    await expectLandedOnce(events);
+    await sink.close();
+  });
+
+  it('the answer to a small Put Blob is lost: the retry finds the blob (409), counted exported, delivered once', async () => {
+    const sink = pipeline(exporter(throughPort(env, proxy.port)));
+    const events = sampleEvents(100);
+    for (const event of events) sink.add(event);
+    await proxy.loseAnswers({ match: /^PUT /, times: 1 });
+    await sink.flush();
+    expect(proxy.connections.answersLost).toBe(1);
+    expect(sink.stats()).toMatchObject({ exported: 100, failed: 0, retries: 1 });
+    await expectLandedOnce(events);
+    await sink.close();
+  });
+
+  it("the answer to a staged upload's Put Block List is lost: the retry finds the blob (409), counted exported, delivered once", async () => {
+    const sink = pipeline(exporter(throughPort(env, proxy.port), { blockSize: 64 * 1024 }));
+    const events = sampleEvents(5_000);
+    for (const event of events) sink.add(event);
+    await proxy.loseAnswers({ match: /comp=blocklist/, times: 1 });
+    await sink.flush();
+    expect(proxy.connections.answersLost).toBe(1);
+    expect(sink.stats()).toMatchObject({ exported: 5_000, failed: 0, retries: 1 });
+    const [name] = (await landedJson(container)).names;
+    // Streamed as blocks (never one buffer), the ids derived from each block's position.
+    const { committedBlocks = [] } = await container
+      .getBlockBlobClient(name as string)
+      .getBlockList('committed');
+    expect(committedBlocks.length).toBeGreaterThan(1);
+    expect(committedBlocks.map((block) => block.name)).toEqual(committedBlocks.map((_, i) => blockId(i)));
     await expectLandedOnce(events);
     await sink.close();
   });
