@@ -109,6 +109,13 @@ export function containerClientFactory(options: ConnectionOptions): () => Promis
     );
     return async () => client;
   }
+  // The SDK sends bearer tokens over TLS only; say so now rather than at every export.
+  const tokens = credential !== undefined || !serviceUrl.searchParams.has('sig');
+  if (tokens && serviceUrl.protocol !== 'https:') {
+    invalid(
+      `serviceUrl must be https to authenticate with ${credential ? 'credential' : 'DefaultAzureCredential (no accountKey given)'}, got '${serviceUrl.origin}': give accountKey, connectionString or a SAS URL for an http endpoint such as Azurite`,
+    );
+  }
   if (credential !== undefined) {
     if (typeof credential?.getToken !== 'function') {
       invalid('credential must be a TokenCredential, e.g. new DefaultAzureCredential() from @azure/identity');

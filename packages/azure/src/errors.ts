@@ -24,9 +24,10 @@ export function isAlreadyExists(err: unknown): boolean {
  */
 export function classify(err: unknown, target: Target, blob: string): unknown {
   if ((err as Error)?.name === 'AbortError') return err;
-  if (isCredentialUnavailable(err)) {
+  const tokenFailure = credentialFailure(err);
+  if (tokenFailure) {
     return new ExportError(
-      `no Azure credential for container '${target.container}': DefaultAzureCredential found none (${(err as Error).message.split('\n')[0]}). Pass accountKey, connectionString or credential, or configure DefaultAzureCredential's environment`,
+      `no token for container '${target.container}': ${tokenFailure} (${firstLine(err)}). Pass accountKey, connectionString or a working credential, or configure DefaultAzureCredential's environment`,
       { retryable: false, cause: err },
     );
   }
@@ -61,8 +62,19 @@ function restError(err: unknown): RestError | undefined {
   return (err as Error)?.name === 'RestError' ? (err as RestError) : undefined;
 }
 
-/** @azure/identity's "no credential found" errors: a configuration problem, not a passing one. */
-function isCredentialUnavailable(err: unknown): boolean {
-  const name = (err as Error)?.name;
-  return name === 'CredentialUnavailableError' || name === 'AggregateAuthenticationError';
+/**
+ * @azure/identity's failures to get a token that another attempt cannot mend: no credential
+ * configured, or the identity provider refusing it. Its network failures stay retryable.
+ */
+function credentialFailure(err: unknown): string | undefined {
+  const { name, statusCode } = (err ?? {}) as { name?: string; statusCode?: number };
+  if (name === 'CredentialUnavailableError' || name === 'AggregateAuthenticationError') {
+    return 'no credential available';
+  }
+  if (name === 'AuthenticationError' && typeof statusCode === 'number' && !isRetryableStatus(statusCode)) {
+    return `the identity provider refused it (${statusCode})`;
+  }
+  return undefined;
 }
+
+const firstLine = (err: unknown): string => String((err as Error)?.message ?? err).split('\n')[0] ?? '';
