@@ -5,6 +5,7 @@ export {
   type BlobStore,
   type BlobWriteOptions,
 } from './blob-exporter.js';
+export type { Compression } from './compression.js';
 export { DataExporter, type ExporterStats } from './data-exporter.js';
 export { type DiagnosticsMessage, diagnostics } from './diagnostics.js';
 export {

@@ -1,2 +1,2 @@
 export { FileExporter, type FileExporterOptions } from './file-exporter.js';
-export { FileStore } from './file-store.js';
+export { FileStore, type FileStoreOptions } from './file-store.js';
