@@ -38,6 +38,8 @@ interface FlushWaiter {
 const STREAM_YIELD_EVERY = 256;
 /** While closing, backoff is at most this (or initialDelayMs if smaller): the deadline is what bounds retries. */
 const CLOSE_BACKOFF_CAP_MS = 1_000;
+/** Closer than this to the close deadline, the next attempt is the last. */
+const CLOSE_LAST_ATTEMPT_MS = 20;
 /** A drop episode ends only once the held events fall below this share of maxPendingEvents. */
 const EPISODE_ENDS_BELOW = 0.9;
 
@@ -423,7 +425,7 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
       const now = Date.now();
       // A wait that would pass the close deadline is not waited out: one last attempt comes at once.
       const wait = Math.max(backoffMs, retryAfterMs);
-      const effectiveWait = this.#closing && now + wait >= this.#closeDeadline ? 0 : wait;
+      const effectiveWait = this.#closing && now + retryAfterMs >= this.#closeDeadline ? 0 : wait;
       const elapsed = now - firstAttemptAt;
       const reason =
         classified?.retryable === false
@@ -466,8 +468,14 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
     const retryUntil = started + retryAfterMs;
     let backoffUntil = started + backoffMs;
     for (;;) {
+      if (this.#closing && retryUntil >= this.#closeDeadline) return true;
+      if (this.#closing && backoffUntil >= this.#closeDeadline) {
+        // A backoff may not pass the deadline either: halve what is left, until too little is.
+        const left = this.#closeDeadline - Date.now();
+        if (left < CLOSE_LAST_ATTEMPT_MS) return true;
+        backoffUntil = Date.now() + left / 2;
+      }
       const until = Math.max(retryUntil, backoffUntil);
-      if (this.#closing && until >= this.#closeDeadline) return true;
       const wait = until - Date.now();
       if (wait <= 0) return false;
       const woken = await this.#sleep(wait);
