@@ -51,3 +51,5 @@ export { type FormatOption, type FormatSettings, resolveFormat } from './formats
 export { consoleLogger, type Logger, silentLogger } from './logger.js';
 export { DEFAULT_FILENAME, type ObjectNameOptions, ObjectNamer } from './object-name.js';
 export { type DataExporterOptions, DEFAULT_RETRY, type RetryOptions } from './options.js';
+/** The option probably meant by an unknown key: exporters refuse unknown keys with it, as DataExporter does. */
+export { meantKey } from './options.js';
