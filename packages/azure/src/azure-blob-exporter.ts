@@ -1,29 +1,32 @@
-import type { TokenCredential } from '@azure/core-auth';
-import type { ContainerClient } from '@azure/storage-blob';
-import { BlobExporter, type BlobExporterOptions } from '@ff/exporter-core';
+import { BlobExporter, type BlobExporterOptions, meantKey } from '@ff/exporter-core';
 import { AzureBlobStore } from './azure-blob-store.js';
-import { containerClientFactory } from './container-client.js';
+import { type ConnectionOptions, containerClientFactory } from './container-client.js';
 
-export interface AzureBlobExporterOptions extends BlobExporterOptions {
-  /** The blob container written to; it must exist. Required. */
-  container: string;
-  /** The storage account (GO Feature Flag's `accountName`); the default serviceUrl is `https://<accountName>.blob.core.windows.net/`. */
-  accountName?: string;
-  /** The account's shared key (GO Feature Flag's `accountKey`). Without it, credential or DefaultAzureCredential is used. */
-  accountKey?: string;
-  /** The Blob service endpoint, e.g. Azurite's `http://127.0.0.1:10000/devstoreaccount1`, or a URL carrying a SAS token. */
-  serviceUrl?: string;
-  /** An Azure Storage connection string (holds account, key and endpoint). */
-  connectionString?: string;
-  /** A Microsoft Entra ID credential, e.g. `new DefaultAzureCredential()` or `new ManagedIdentityCredential()`. */
-  credential?: TokenCredential;
-  /** A ContainerClient of your own, used as is (its retry policy included). */
-  client?: ContainerClient;
+export interface AzureBlobExporterOptions extends BlobExporterOptions, ConnectionOptions {
   /** Bytes per staged block of a large batch; a smaller body goes up as one Put Blob. Default 4 MiB. */
   blockSize?: number;
   /** Blocks staged at once. Default 4. */
   maxConcurrency?: number;
 }
+
+/** Every option, core's BlobExporter ones included: any other key is a mistake worth a message. */
+const KNOWN: readonly (keyof AzureBlobExporterOptions)[] = [
+  'container',
+  'accountName',
+  'accountKey',
+  'serviceUrl',
+  'connectionString',
+  'credential',
+  'client',
+  'blockSize',
+  'maxConcurrency',
+  'format',
+  'filename',
+  'path',
+  'compression',
+  'csvTemplate',
+  'parquetCompressionCodec',
+];
 
 const MiB = 1024 * 1024;
 /** Azure's limit for one staged block. */
@@ -40,6 +43,13 @@ export class AzureBlobExporter extends BlobExporter {
   constructor(options: AzureBlobExporterOptions) {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError('AzureBlobExporter options must be an object with at least container');
+    }
+    for (const key of Object.keys(options)) {
+      if (KNOWN.includes(key as keyof AzureBlobExporterOptions)) continue;
+      const meant = meantKey(key, KNOWN);
+      throw new TypeError(
+        `AzureBlobExporter has no option ${key}${meant ? ` (did you mean ${meant}?)` : ''}`,
+      );
     }
     const client = containerClientFactory(options);
     const blockSize = options.blockSize ?? 4 * MiB;

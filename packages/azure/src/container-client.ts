@@ -9,12 +9,19 @@ import { ExportError } from '@ff/exporter-core';
 
 /** How the exporter reaches its container: the options that pick and build the ContainerClient. */
 export interface ConnectionOptions {
+  /** The blob container written to; it must exist. Required. */
   container: string;
+  /** The storage account (GO Feature Flag's `accountName`); the default serviceUrl is `https://<accountName>.blob.core.windows.net/`. */
   accountName?: string;
+  /** The account's shared key (GO Feature Flag's `accountKey`). Without it, credential or DefaultAzureCredential is used. */
   accountKey?: string;
+  /** The Blob service endpoint, e.g. Azurite's `http://127.0.0.1:10000/devstoreaccount1`, or a URL carrying a SAS token. */
   serviceUrl?: string;
+  /** An Azure Storage connection string (holds account, key and endpoint). */
   connectionString?: string;
+  /** A Microsoft Entra ID credential, e.g. `new DefaultAzureCredential()` or `new ManagedIdentityCredential()`. */
   credential?: TokenCredential;
+  /** A ContainerClient of your own, used as is (its retry policy included). */
   client?: ContainerClient;
 }
 

@@ -1,5 +1,6 @@
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import type { StoredObject } from '@ff/exporter-testkit';
+import { afterEach, beforeAll, beforeEach } from 'vitest';
 import type { AzuriteEnv } from '../../../test-services/azurite/index.mjs';
 import { usePeer } from '../../../test-services/peers.mjs';
 
@@ -32,4 +33,31 @@ export async function readContainer(container: ContainerClient): Promise<StoredO
     objects.push({ name: item.name, bytes: new Uint8Array(bytes) });
   }
   return objects.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+export interface AzuriteContainer {
+  env: AzuriteEnv;
+  /** The tests' own client, to read back what landed. */
+  blobs: BlobServiceClient;
+  /** The current test's container, created before it and deleted after it. */
+  container: ContainerClient;
+}
+
+let serial = 0;
+
+/** Registers the hooks of a test file: Azurite for the file, a fresh container per test. */
+export function freshContainers(prefix: string): AzuriteContainer {
+  const state = {} as AzuriteContainer;
+  beforeAll(async () => {
+    state.env = await useAzurite();
+    state.blobs = service(state.env);
+  });
+  beforeEach(async () => {
+    state.container = state.blobs.getContainerClient(`${prefix}-${process.pid}-${++serial}`);
+    await state.container.create();
+  });
+  afterEach(async () => {
+    await state.container.deleteIfExists();
+  });
+  return state;
 }

@@ -2,39 +2,22 @@ import {
   AccountSASPermissions,
   AccountSASResourceTypes,
   AccountSASServices,
-  type BlobServiceClient,
   ContainerClient,
   generateAccountSASQueryParameters,
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
 import { exportContext, sampleEvents } from '@ff/exporter-testkit';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AzuriteEnv } from '../../../test-services/azurite/index.mjs';
+import { describe, expect, it } from 'vitest';
 import { AzureBlobExporter } from '../src/index.js';
-import { azuritePort, service, useAzurite } from './azurite.js';
+import { azuritePort, freshContainers } from './azurite.js';
 import { landedJson, pipeline, startBusyProxy } from './helpers.js';
 
-let env: AzuriteEnv;
-let blobs: BlobServiceClient;
-let container: ContainerClient;
-let serial = 0;
-
-beforeAll(async () => {
-  env = await useAzurite();
-  blobs = service(env);
-});
-beforeEach(async () => {
-  container = blobs.getContainerClient(`credentials-${process.pid}-${++serial}`);
-  await container.create();
-});
-afterEach(async () => {
-  await container.deleteIfExists();
-});
+const azurite = freshContainers('credentials');
 
 async function exportTen(exporter: AzureBlobExporter) {
   const events = sampleEvents(10);
   await exporter.export(events, exportContext());
-  const landed = await landedJson(container);
+  const landed = await landedJson(azurite.container);
   expect(landed.names).toHaveLength(1);
   expect(landed.records.map((r) => r.userKey)).toEqual(events.map((e) => e.userKey));
 }
@@ -43,10 +26,10 @@ describe('AzureBlobExporter authenticates against Azurite', () => {
   it("with GO Feature Flag's accountName, accountKey and serviceUrl", async () => {
     await exportTen(
       new AzureBlobExporter({
-        container: container.containerName,
-        accountName: env.AZURE_ACCOUNT_NAME,
-        accountKey: env.AZURE_ACCOUNT_KEY,
-        serviceUrl: env.AZURE_BLOB_ENDPOINT,
+        container: azurite.container.containerName,
+        accountName: azurite.env.AZURE_ACCOUNT_NAME,
+        accountKey: azurite.env.AZURE_ACCOUNT_KEY,
+        serviceUrl: azurite.env.AZURE_BLOB_ENDPOINT,
       }),
     );
   });
@@ -54,8 +37,8 @@ describe('AzureBlobExporter authenticates against Azurite', () => {
   it('with a connection string', async () => {
     await exportTen(
       new AzureBlobExporter({
-        container: container.containerName,
-        connectionString: env.AZURE_CONNECTION_STRING,
+        container: azurite.container.containerName,
+        connectionString: azurite.env.AZURE_CONNECTION_STRING,
       }),
     );
   });
@@ -68,23 +51,23 @@ describe('AzureBlobExporter authenticates against Azurite', () => {
         resourceTypes: AccountSASResourceTypes.parse('co').toString(),
         services: AccountSASServices.parse('b').toString(),
       },
-      new StorageSharedKeyCredential(env.AZURE_ACCOUNT_NAME, env.AZURE_ACCOUNT_KEY),
+      new StorageSharedKeyCredential(azurite.env.AZURE_ACCOUNT_NAME, azurite.env.AZURE_ACCOUNT_KEY),
     ).toString();
     const exporter = new AzureBlobExporter({
-      container: container.containerName,
-      serviceUrl: `${env.AZURE_BLOB_ENDPOINT}?${sas}`,
+      container: azurite.container.containerName,
+      serviceUrl: `${azurite.env.AZURE_BLOB_ENDPOINT}?${sas}`,
     });
     await exportTen(exporter);
   });
 
   it('through an injected ContainerClient, used as is: its own retry policy, not ours', async () => {
-    await using busy = await startBusyProxy(azuritePort(env));
+    await using busy = await startBusyProxy(azuritePort(azurite.env));
     const client = new ContainerClient(
-      `${busy.origin}/${env.AZURE_ACCOUNT_NAME}/${container.containerName}`,
-      new StorageSharedKeyCredential(env.AZURE_ACCOUNT_NAME, env.AZURE_ACCOUNT_KEY),
+      `${busy.origin}/${azurite.env.AZURE_ACCOUNT_NAME}/${azurite.container.containerName}`,
+      new StorageSharedKeyCredential(azurite.env.AZURE_ACCOUNT_NAME, azurite.env.AZURE_ACCOUNT_KEY),
       { retryOptions: { maxTries: 2, retryDelayInMs: 10 } },
     );
-    const sink = pipeline(new AzureBlobExporter({ container: container.containerName, client }));
+    const sink = pipeline(new AzureBlobExporter({ container: azurite.container.containerName, client }));
     for (const event of sampleEvents(10)) sink.add(event);
     await sink.flush();
     await sink.close();
@@ -102,14 +85,14 @@ describe('AzureBlobExporter authenticates against Azurite', () => {
       },
     };
     const exporter = new AzureBlobExporter({
-      container: container.containerName,
-      serviceUrl: `https://127.0.0.1:${azuritePort(env)}/${env.AZURE_ACCOUNT_NAME}`,
+      container: azurite.container.containerName,
+      serviceUrl: `https://127.0.0.1:${azuritePort(azurite.env)}/${azurite.env.AZURE_ACCOUNT_NAME}`,
       credential,
     });
     const error = await exporter.export(sampleEvents(3), exportContext()).catch((err: unknown) => err);
     expect(error).toMatchObject({ name: 'ExportError', retryable: false });
     expect((error as Error).message).toMatch(
-      new RegExp(`no token for container '${container.containerName}': no credential available`),
+      new RegExp(`no token for container '${azurite.container.containerName}': no credential available`),
     );
   });
 
@@ -117,14 +100,17 @@ describe('AzureBlobExporter authenticates against Azurite', () => {
     expect(
       () =>
         new AzureBlobExporter({
-          container: container.containerName,
-          serviceUrl: env.AZURE_BLOB_ENDPOINT,
+          container: azurite.container.containerName,
+          serviceUrl: azurite.env.AZURE_BLOB_ENDPOINT,
           credential: { getToken: async () => null },
         }),
     ).toThrow(/option serviceUrl must be https to authenticate with credential/);
     expect(
       () =>
-        new AzureBlobExporter({ container: container.containerName, serviceUrl: env.AZURE_BLOB_ENDPOINT }),
+        new AzureBlobExporter({
+          container: azurite.container.containerName,
+          serviceUrl: azurite.env.AZURE_BLOB_ENDPOINT,
+        }),
     ).toThrow(/DefaultAzureCredential \(no accountKey given\)/);
   });
 });

@@ -1,34 +1,17 @@
 import { gunzipSync } from 'node:zlib';
-import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { parseJsonLines } from '@ff/exporter-core';
 import { exportContext, sampleEvents } from '@ff/exporter-testkit';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AzuriteEnv } from '../../../test-services/azurite/index.mjs';
+import { describe, expect, it } from 'vitest';
 import { AzureBlobExporter, type AzureBlobExporterOptions } from '../src/index.js';
-import { readContainer, service, useAzurite } from './azurite.js';
+import { freshContainers, readContainer } from './azurite.js';
 import { pipeline } from './helpers.js';
 
-let env: AzuriteEnv;
-let blobs: BlobServiceClient;
-let container: ContainerClient;
-let serial = 0;
-
-beforeAll(async () => {
-  env = await useAzurite();
-  blobs = service(env);
-});
-beforeEach(async () => {
-  container = blobs.getContainerClient(`lake-${process.pid}-${++serial}`);
-  await container.create();
-});
-afterEach(async () => {
-  await container.deleteIfExists();
-});
+const azurite = freshContainers('lake');
 
 const exporter = (options: Partial<AzureBlobExporterOptions>) =>
   new AzureBlobExporter({
-    container: container.containerName,
-    connectionString: env.AZURE_CONNECTION_STRING,
+    container: azurite.container.containerName,
+    connectionString: azurite.env.AZURE_CONNECTION_STRING,
     ...options,
   });
 
@@ -45,7 +28,7 @@ describe('AzureBlobExporter for data lakes, against Azurite', () => {
     await sink.close();
     expect(sink.stats()).toMatchObject({ exported: 10_000, failed: 0 });
 
-    const objects = await readContainer(container);
+    const objects = await readContainer(azurite.container);
     expect(objects.map((o) => o.name.replace(/\/[^/]+$/, ''))).toEqual([
       'events/dt=2023-11-14',
       'events/dt=2023-11-15',
@@ -68,7 +51,7 @@ describe('AzureBlobExporter for data lakes, against Azurite', () => {
   it("compression: 'gzip': a .json.gz blob of gzip bytes, content type JSON Lines, no Content-Encoding", async () => {
     const events = sampleEvents(2_000);
     await exporter({ compression: 'gzip', path: 'gz' }).export(events, exportContext());
-    const [object, ...others] = await readContainer(container);
+    const [object, ...others] = await readContainer(azurite.container);
     expect(others).toEqual([]);
     expect(object?.name).toMatch(/^gz\/flag-variation-.*\.json\.gz$/);
     const bytes = Buffer.from(object?.bytes ?? []);
@@ -76,7 +59,7 @@ describe('AzureBlobExporter for data lakes, against Azurite', () => {
     const records = parseJsonLines(gunzipSync(bytes).toString('utf8')) as { userKey: string }[];
     expect(records.map((r) => r.userKey)).toEqual(events.map((e) => e.userKey));
     // Downloaded as is: a client must not unzip it behind the reader's back.
-    const properties = await container.getBlobClient(object?.name as string).getProperties();
+    const properties = await azurite.container.getBlobClient(object?.name as string).getProperties();
     expect(properties.contentEncoding).toBeUndefined();
     expect(properties.contentType).toBe('application/x-ndjson');
   });
@@ -87,9 +70,9 @@ describe('AzureBlobExporter for data lakes, against Azurite', () => {
       events,
       exportContext(),
     );
-    const [object] = await readContainer(container);
+    const [object] = await readContainer(azurite.container);
     expect(object?.name).toMatch(/\.csv\.gz$/);
-    const { committedBlocks = [] } = await container
+    const { committedBlocks = [] } = await azurite.container
       .getBlockBlobClient(object?.name as string)
       .getBlockList('committed');
     expect(committedBlocks.length).toBeGreaterThan(1);

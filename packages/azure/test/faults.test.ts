@@ -1,4 +1,4 @@
-import { type BlobServiceClient, ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import {
   exportContext,
   type FaultProxy,
@@ -6,45 +6,27 @@ import {
   sampleEvents,
   startFaultProxy,
 } from '@ff/exporter-testkit';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AzuriteEnv } from '../../../test-services/azurite/index.mjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blockId } from '../src/block-upload.js';
 import { AzureBlobExporter, type AzureBlobExporterOptions, AzureBlobStore } from '../src/index.js';
-import { azuritePort, service, throughPort, useAzurite } from './azurite.js';
+import { azuritePort, freshContainers, throughPort } from './azurite.js';
 import { landedJson, pipeline, startBusyProxy, until } from './helpers.js';
 
-let env: AzuriteEnv;
-let blobs: BlobServiceClient;
-let container: ContainerClient;
-let serial = 0;
-
-beforeAll(async () => {
-  env = await useAzurite();
-  blobs = service(env);
-});
-
-beforeEach(async () => {
-  container = blobs.getContainerClient(`faults-${process.pid}-${++serial}`);
-  await container.create();
-});
-
-afterEach(async () => {
-  await container.deleteIfExists();
-});
+const azurite = freshContainers('faults');
 
 /** An exporter reaching Azurite at `serviceUrl` (a proxy's), with the account key. */
 function exporter(serviceUrl: string, options: Partial<AzureBlobExporterOptions> = {}) {
   return new AzureBlobExporter({
-    container: container.containerName,
-    accountName: env.AZURE_ACCOUNT_NAME,
-    accountKey: env.AZURE_ACCOUNT_KEY,
+    container: azurite.container.containerName,
+    accountName: azurite.env.AZURE_ACCOUNT_NAME,
+    accountKey: azurite.env.AZURE_ACCOUNT_KEY,
     serviceUrl,
     ...options,
   });
 }
 
 async function expectLandedOnce(events: readonly { userKey: string }[]) {
-  const landed = await landedJson(container);
+  const landed = await landedJson(azurite.container);
   expect(landed.names).toHaveLength(1);
   expect(landed.records.map((r) => r.userKey).sort()).toEqual(events.map((e) => e.userKey).sort());
 }
@@ -52,14 +34,14 @@ async function expectLandedOnce(events: readonly { userKey: string }[]) {
 describe('AzureBlobExporter against Azurite behind a fault proxy', () => {
   let proxy: FaultProxy;
   beforeEach(async () => {
-    proxy = await startFaultProxy({ targetPort: azuritePort(env) });
+    proxy = await startFaultProxy({ targetPort: azuritePort(azurite.env) });
   });
   afterEach(async () => {
     await proxy.close();
   });
 
   it('opens no connection at construction, only at the first export', async () => {
-    const sink = pipeline(exporter(throughPort(env, proxy.port)));
+    const sink = pipeline(exporter(throughPort(azurite.env, proxy.port)));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(proxy.connections.accepted).toBe(0);
     const events = sampleEvents(10);
@@ -71,7 +53,7 @@ describe('AzureBlobExporter against Azurite behind a fault proxy', () => {
 
   it('connection refused, then restored: retried until it lands, exactly once', async () => {
     await proxy.cut();
-    const sink = pipeline(exporter(throughPort(env, proxy.port)));
+    const sink = pipeline(exporter(throughPort(azurite.env, proxy.port)));
     const events = sampleEvents(100);
     for (const event of events) sink.add(event);
     const flushed = sink.flush();
@@ -85,7 +67,7 @@ describe('AzureBlobExporter against Azurite behind a fault proxy', () => {
 
   it('a server that accepts and never answers: the attempt signal aborts the SDK call, retried after heal', async () => {
     await proxy.blackhole();
-    const sink = pipeline(exporter(throughPort(env, proxy.port)), { exportTimeoutMs: 500 });
+    const sink = pipeline(exporter(throughPort(azurite.env, proxy.port)), { exportTimeoutMs: 500 });
     const events = sampleEvents(100);
     for (const event of events) sink.add(event);
     const flushed = sink.flush();
@@ -100,7 +82,7 @@ describe('AzureBlobExporter against Azurite behind a fault proxy', () => {
   });
 
   it('the answer to a small Put Blob is lost: the retry finds the blob (409), counted exported, delivered once', async () => {
-    const sink = pipeline(exporter(throughPort(env, proxy.port)));
+    const sink = pipeline(exporter(throughPort(azurite.env, proxy.port)));
     const events = sampleEvents(100);
     for (const event of events) sink.add(event);
     await proxy.loseAnswers({ match: /^PUT /, times: 1 });
@@ -112,16 +94,16 @@ describe('AzureBlobExporter against Azurite behind a fault proxy', () => {
   });
 
   it("the answer to a staged upload's Put Block List is lost: the retry finds the blob (409), counted exported, delivered once", async () => {
-    const sink = pipeline(exporter(throughPort(env, proxy.port), { blockSize: 64 * 1024 }));
+    const sink = pipeline(exporter(throughPort(azurite.env, proxy.port), { blockSize: 64 * 1024 }));
     const events = sampleEvents(5_000);
     for (const event of events) sink.add(event);
     await proxy.loseAnswers({ match: /comp=blocklist/, times: 1 });
     await sink.flush();
     expect(proxy.connections.answersLost).toBe(1);
     expect(sink.stats()).toMatchObject({ exported: 5_000, failed: 0, retries: 1 });
-    const [name] = (await landedJson(container)).names;
+    const [name] = (await landedJson(azurite.container)).names;
     // Streamed as blocks (never one buffer), the ids derived from each block's position.
-    const { committedBlocks = [] } = await container
+    const { committedBlocks = [] } = await azurite.container
       .getBlockBlobClient(name as string)
       .getBlockList('committed');
     expect(committedBlocks.length).toBeGreaterThan(1);
@@ -136,11 +118,11 @@ describe('AzureBlobExporter against Azurite behind a fault proxy', () => {
     process.on('unhandledRejection', onUnhandled);
     try {
       const store = new AzureBlobStore(
-        container.containerName,
+        azurite.container.containerName,
         async () =>
           new ContainerClient(
-            `${throughPort(env, proxy.port)}/${container.containerName}`,
-            new StorageSharedKeyCredential(env.AZURE_ACCOUNT_NAME, env.AZURE_ACCOUNT_KEY),
+            `${throughPort(azurite.env, proxy.port)}/${azurite.container.containerName}`,
+            new StorageSharedKeyCredential(azurite.env.AZURE_ACCOUNT_NAME, azurite.env.AZURE_ACCOUNT_KEY),
             { retryOptions: { maxTries: 1 } },
           ),
         { blockSize: 64 * 1024, maxConcurrency: 2 },
@@ -164,14 +146,14 @@ describe('AzureBlobExporter against Azurite behind a fault proxy', () => {
       await proxy.heal();
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(unhandled).toEqual([]);
-      expect((await landedJson(container)).names).toEqual([]);
+      expect((await landedJson(azurite.container)).names).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
   });
 
   it('a body that fails in the middle of a staged upload rejects with its error and commits nothing', async () => {
-    const store = new AzureBlobStore(container.containerName, async () => container, {
+    const store = new AzureBlobStore(azurite.container.containerName, async () => azurite.container, {
       blockSize: 64 * 1024,
       maxConcurrency: 2,
     });
@@ -185,14 +167,14 @@ describe('AzureBlobExporter against Azurite behind a fault proxy', () => {
         signal: AbortSignal.timeout(10_000),
       }),
     ).rejects.toThrow('encoder failed');
-    expect((await landedJson(container)).names).toEqual([]);
+    expect((await landedJson(azurite.container)).names).toEqual([]);
   });
 });
 
 describe('AzureBlobExporter against Azurite: answers that end the batch or cost one retry', () => {
   it('503 ServerBusy once, then success: exactly one core retry, the SDK retries nothing', async () => {
-    await using busy = await startBusyProxy(azuritePort(env));
-    const sink = pipeline(exporter(`${busy.origin}/${env.AZURE_ACCOUNT_NAME}`));
+    await using busy = await startBusyProxy(azuritePort(azurite.env));
+    const sink = pipeline(exporter(`${busy.origin}/${azurite.env.AZURE_ACCOUNT_NAME}`));
     const events = sampleEvents(50);
     for (const event of events) sink.add(event);
     await sink.flush();
@@ -203,17 +185,17 @@ describe('AzureBlobExporter against Azurite: answers that end the batch or cost 
   });
 
   it("503 with Retry-After: retryable, the sink's delay passed on to core", async () => {
-    await using busy = await startBusyProxy(azuritePort(env), 1, '7');
-    const azure = exporter(`${busy.origin}/${env.AZURE_ACCOUNT_NAME}`);
+    await using busy = await startBusyProxy(azuritePort(azurite.env), 1, '7');
+    const azure = exporter(`${busy.origin}/${azurite.env.AZURE_ACCOUNT_NAME}`);
     const error = await azure.export(sampleEvents(3), exportContext()).catch((err: unknown) => err);
     expect(error).toMatchObject({ name: 'ExportError', retryable: true, retryAfterMs: 7_000 });
-    expect((error as Error).message).toContain(container.containerName);
+    expect((error as Error).message).toContain(azurite.container.containerName);
   });
 
   it('a missing container fails the batch at once, no retry, and the logged error names the container', async () => {
     const logger = recordingLogger();
-    const missing = `missing-${process.pid}-${serial}`;
-    const sink = pipeline(exporter(env.AZURE_BLOB_ENDPOINT, { container: missing }), { logger });
+    const missing = `missing-${azurite.container.containerName}`;
+    const sink = pipeline(exporter(azurite.env.AZURE_BLOB_ENDPOINT, { container: missing }), { logger });
     for (const event of sampleEvents(20)) sink.add(event);
     await sink.close();
     expect(sink.stats()).toMatchObject({ exported: 0, failed: 20, retries: 0 });
@@ -221,13 +203,13 @@ describe('AzureBlobExporter against Azurite: answers that end the batch or cost 
     const message = (logged?.fields.err as Error | undefined)?.message ?? '';
     expect(message).toContain(`container '${missing}'`);
     expect(message).toContain('does not exist');
-    expect(await blobs.getContainerClient(missing).exists()).toBe(false);
+    expect(await azurite.blobs.getContainerClient(missing).exists()).toBe(false);
   });
 
   it('a wrong account key: Azurite answers 403, failed at once with a clear message that holds no key', async () => {
     const logger = recordingLogger();
     const wrongKey = Buffer.from('not the key of devstoreaccount1').toString('base64');
-    const sink = pipeline(exporter(env.AZURE_BLOB_ENDPOINT, { accountKey: wrongKey }), { logger });
+    const sink = pipeline(exporter(azurite.env.AZURE_BLOB_ENDPOINT, { accountKey: wrongKey }), { logger });
     for (const event of sampleEvents(20)) sink.add(event);
     await sink.close();
     expect(sink.stats()).toMatchObject({ exported: 0, failed: 20, retries: 0 });
@@ -235,7 +217,7 @@ describe('AzureBlobExporter against Azurite: answers that end the batch or cost 
     expect(err.message).toMatch(/403 AuthorizationFailure/);
     expect(err.message).toContain('check accountName and accountKey');
     expect(err.message).not.toContain(wrongKey);
-    expect(err.message).not.toContain(env.AZURE_ACCOUNT_KEY);
-    expect((await landedJson(container)).names).toEqual([]);
+    expect(err.message).not.toContain(azurite.env.AZURE_ACCOUNT_KEY);
+    expect((await landedJson(azurite.container)).names).toEqual([]);
   });
 });

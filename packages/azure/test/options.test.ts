@@ -114,3 +114,12 @@ describe('AzureBlobExporter options, checked at construction', () => {
     );
   });
 });
+
+describe('AzureBlobExporter refuses unknown options', () => {
+  it('naming the option probably meant', () => {
+    expect(make({ container: 'flags', accountName: 'acct', acountKey: KEY } as never)).toThrow(
+      'AzureBlobExporter has no option acountKey (did you mean accountKey?)',
+    );
+    expect(make({ container: 'flags', accountname: 'acct' } as never)).toThrow(/did you mean accountName\?/);
+  });
+});
