@@ -221,3 +221,29 @@ describe('AzureBlobExporter against Azurite: answers that end the batch or cost 
     expect((await landedJson(azurite.container)).names).toEqual([]);
   });
 });
+
+describe('AzureBlobExporter is create-only against Azurite', () => {
+  it("a blob already at the batch's name on its first attempt is someone else's: never overwritten, never counted", async () => {
+    const azure = exporter(azurite.env.AZURE_BLOB_ENDPOINT);
+    const context = exportContext({ attempt: 1 });
+    const name = azure.objectName(context);
+    await azurite.container.getBlockBlobClient(name).upload('theirs\n', 7);
+    await expect(azure.export(sampleEvents(10), context)).rejects.toMatchObject({
+      name: 'ExportError',
+      retryable: false,
+      message: expect.stringContaining('already exists'),
+    });
+    const kept = await azurite.container.getBlobClient(name).downloadToBuffer();
+    expect(kept.toString()).toBe('theirs\n');
+  });
+
+  it('the same for a staged upload: Put Block List refuses to replace the blob', async () => {
+    const azure = exporter(azurite.env.AZURE_BLOB_ENDPOINT, { blockSize: 64 * 1024 });
+    const context = exportContext({ attempt: 1 });
+    const name = azure.objectName(context);
+    await azurite.container.getBlockBlobClient(name).upload('theirs\n', 7);
+    await expect(azure.export(sampleEvents(5_000), context)).rejects.toMatchObject({ retryable: false });
+    const kept = await azurite.container.getBlobClient(name).downloadToBuffer();
+    expect(kept.toString()).toBe('theirs\n');
+  });
+});
