@@ -36,8 +36,9 @@ const RUNS = numberArg('runs', 3);
 const EVENTS = numberArg('events', 1_000_000);
 const SMALL = numberArg('small', 300_000);
 const MB = 1024 * 1024;
-const BLOCK_SIZE = 4 * MB;
-const CONCURRENCY = 4;
+/** The exporter's defaults; the bare SDK is given the same. */
+const BLOCK_SIZE = numberArg('block-size', 4 * MB);
+const CONCURRENCY = numberArg('concurrency', 4);
 
 const CONTENDERS = {
   ours: 'DataExporter → AzureBlobExporter',
@@ -100,6 +101,8 @@ async function child(contender, size, env) {
         exporter: new azure.AzureBlobExporter({
           container: container.containerName,
           connectionString: env.AZURE_CONNECTION_STRING,
+          blockSize: BLOCK_SIZE,
+          maxConcurrency: CONCURRENCY,
         }),
         maxEventsInMemory: size,
         flushIntervalMs: 3_600_000,
@@ -145,8 +148,9 @@ async function parent() {
   const dataDir = join(tmpdir(), `ff-bench-azurite-${process.pid}`);
   const { env, pids } = await start({ logFile: join(dataDir, 'azurite.log'), dataDir });
   const script = fileURLToPath(import.meta.url);
+  const sizes = ['--block-size', String(BLOCK_SIZE), '--concurrency', String(CONCURRENCY)];
   const measure = (contender, size) =>
-    runChild(script, ['--child', contender, '--size', String(size), '--env', JSON.stringify(env)]);
+    runChild(script, ['--child', contender, '--size', String(size), '--env', JSON.stringify(env), ...sizes]);
   const results = { ours: [], bareSdk: [], encodeOnly: [], small: [] };
   try {
     const names = Object.keys(CONTENDERS);

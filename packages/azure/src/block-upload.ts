@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { BlockBlobClient, BlockBlobUploadOptions } from '@azure/storage-blob';
 
 /** Put Blob and Put Block List create the blob only where none is: the store's create-only rule. */
@@ -41,13 +42,14 @@ export async function uploadBlocks(
   const ids: string[] = [];
   let failure: { error: unknown } | undefined;
 
-  const stage = async (data: Buffer): Promise<void> => {
+  const stage = async (data: readonly Uint8Array[], length: number): Promise<void> => {
     while (inFlight.size >= options.maxConcurrency) await Promise.race(inFlight);
     if (failure) return;
     const id = blockId(ids.length);
     ids.push(id);
+    // The chunks as they came, streamed: no copy into one buffer per block (less garbage, fewer GCs).
     const request: Promise<void> = blob
-      .stageBlock(id, data, data.length, { abortSignal })
+      .stageBlock(id, () => Readable.from(data), length, { abortSignal })
       .then(
         () => {},
         (error: unknown) => {
@@ -67,7 +69,7 @@ export async function uploadBlocks(
       parts.push(chunk);
       size += chunk.length;
       if (size >= options.blockSize) {
-        await stage(Buffer.concat(parts, size));
+        await stage(parts, size);
         if (failure) throw failure.error;
         parts = [];
         size = 0;
@@ -78,7 +80,7 @@ export async function uploadBlocks(
       await blob.upload(data, data.length, common);
       return;
     }
-    if (size > 0) await stage(Buffer.concat(parts, size));
+    if (size > 0) await stage(parts, size);
     await Promise.all(inFlight);
     if (failure) throw failure.error;
     await blob.commitBlockList(ids, common);

@@ -96,6 +96,11 @@ describe('AzureBlobExporter options, checked at construction', () => {
     expect(exporter.isBulk()).toBe(true);
   });
 
+  it('close() with nothing sent resolves at once', async () => {
+    const exporter = new AzureBlobExporter({ container: 'flags', accountName: 'acct', accountKey: KEY });
+    await expect(exporter.close()).resolves.toBeUndefined();
+  });
+
   it("format and naming options pass through to core's BlobExporter", () => {
     expect(make({ container: 'flags', accountName: 'acct', accountKey: KEY, format: 'xml' })).toThrow(
       /format must be/,
