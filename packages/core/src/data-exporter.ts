@@ -355,19 +355,31 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
     });
   }
 
-  /** One streaming slot: delivers backlog events one by one, reusing one Batch, yielding by work done. */
+  /**
+   * One streaming slot: delivers backlog events one by one, reusing one Batch, yielding by work
+   * done. The first attempt of each event is made here, without the retry machinery's promises;
+   * a failure hands the event to #deliver.
+   */
   async #stream(): Promise<void> {
     const batch = new Batch<E>([], 0, 0);
+    const { exporter } = this.#options;
     this.#clock = Date.now();
+    this.#active.add(batch);
     let sinceTurn = 0;
     try {
       for (;;) {
         if (this.#backlog.length === 0) this.#take();
-        if (this.#backlog.length === 0) return;
+        if (this.#backlog.length === 0 || batch.abandoned) return;
         batch.load([this.#backlog.shift() as E], this.#streamSeq++, this.#clock);
-        this.#active.add(batch);
-        await this.#deliverSafely(batch);
-        this.#active.delete(batch);
+        const attempt = this.#startAttempt(batch);
+        try {
+          const result = await exporter.export(batch.events, attempt);
+          batch.current = undefined;
+          if (!batch.abandoned) this.#delivered(batch, result);
+        } catch (err) {
+          batch.current = undefined;
+          if (!batch.abandoned) await this.#deliverSafely(batch, { error: err });
+        }
         this.#checkWaiters();
         if (++sinceTurn === STREAM_YIELD_EVERY) {
           sinceTurn = 0;
@@ -376,42 +388,57 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
         }
       }
     } finally {
+      this.#active.delete(batch);
       this.#slots--;
       this.#unwatchIfIdle();
     }
   }
 
+  /** The next attempt's context, timed by the watchdog. */
+  #startAttempt(batch: Batch<E>): Attempt {
+    batch.attempt++;
+    // A streamed event's first attempt reads no clock: the shared one is at most a watchdog tick old.
+    const startedAt = this.#bulk || batch.attempt > 1 ? Date.now() : this.#clock;
+    const attempt = new Attempt(
+      batch,
+      this.#options.logger,
+      Math.min(startedAt + this.#options.exportTimeoutMs, this.#closeDeadline),
+    );
+    batch.current = attempt;
+    this.#watch();
+    return attempt;
+  }
+
   /** #deliver, where a bug of ours or an exporter's odd result neither crashes the host nor loses count. */
-  async #deliverSafely(batch: Batch<E>): Promise<void> {
+  async #deliverSafely(batch: Batch<E>, failed?: { error: unknown }): Promise<void> {
     try {
-      await this.#deliver(batch);
+      await this.#deliver(batch, failed);
     } catch (err) {
       if (!batch.abandoned && batch.events.length > 0) this.#giveUp(batch, err, 'internal error');
     }
   }
 
-  /** Attempts one batch until it is delivered or failed. */
-  async #deliver(batch: Batch<E>): Promise<void> {
-    const { exporter, retry, logger, exportTimeoutMs } = this.#options;
+  /** Attempts one batch until it is delivered or failed; `failed`: its first attempt was made, and failed so. */
+  async #deliver(batch: Batch<E>, failed?: { error: unknown }): Promise<void> {
+    const { exporter, retry, logger } = this.#options;
     const firstAttemptAt = this.#bulk ? Date.now() : this.#clock;
     let lastChance = false;
     for (;;) {
-      batch.attempt++;
-      // A streamed event's first attempt reads no clock: the shared one is at most a watchdog tick old.
-      const startedAt = this.#bulk || batch.attempt > 1 ? Date.now() : this.#clock;
-      const attempt = new Attempt(batch, logger, Math.min(startedAt + exportTimeoutMs, this.#closeDeadline));
-      batch.current = attempt;
-      this.#watch();
-      let result: ExportResult | undefined;
-      let error: unknown;
-      try {
-        result = await exporter.export(batch.events, attempt);
-      } catch (err) {
-        error = err ?? new Error('export rejected without a reason');
+      let error: unknown = failed?.error;
+      if (failed) failed = undefined;
+      else {
+        const attempt = this.#startAttempt(batch);
+        let result: ExportResult | undefined;
+        try {
+          result = await exporter.export(batch.events, attempt);
+        } catch (err) {
+          error = err ?? new Error('export rejected without a reason');
+        }
+        batch.current = undefined;
+        if (batch.abandoned) return;
+        if (error === undefined) return this.#delivered(batch, result);
       }
-      batch.current = undefined;
-      if (batch.abandoned) return;
-      if (error === undefined) return this.#delivered(batch, result);
+      error ??= new Error('export rejected without a reason');
 
       const classified = isExportError(error) ? error : undefined;
       if (classified?.undelivered !== undefined) this.#narrow(batch, classified.undelivered);
@@ -544,6 +571,12 @@ export class DataExporter<E extends ExportableEvent = ExportableEvent> {
 
   #delivered(batch: Batch<E>, result: ExportResult): void {
     const count = batch.events.length;
+    if (result === undefined || result === null) {
+      batch.events = [];
+      this.#settle(count, 0);
+      if (diagnostics.exported.hasSubscribers) diagnostics.exported.publish(this.#message(batch, count));
+      return;
+    }
     const reported = (result as { rejected?: unknown } | undefined)?.rejected;
     const { indexes: refused, malformed } = indexesInto(reported, count);
     if (malformed) {

@@ -95,7 +95,7 @@ describe('encoding never stalls on bad events', () => {
     expect(rejected).toBe(200_000);
     // Before: no output, so no yield at all for the whole batch (2-3 s of blocked loop).
     expect(turns).toBeGreaterThan(10);
-  });
+  }, 60_000);
 });
 
 describe('malformed exporter results are handled one way', () => {
