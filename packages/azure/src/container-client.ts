@@ -50,7 +50,9 @@ function optionalString(options: ConnectionOptions, key: keyof ConnectionOptions
  * `accountName`), `credential`, or none of them (a SAS token in `serviceUrl`, else
  * DefaultAzureCredential from @azure/identity).
  */
-export function containerClientFactory(options: ConnectionOptions): () => Promise<ContainerClient> {
+export function containerClientFactory(raw: ConnectionOptions): () => Promise<ContainerClient> {
+  // GO Feature Flag reads an empty accountKey as "none: use the default credential"; so do we.
+  const options = raw.accountKey === '' ? { ...raw, accountKey: undefined } : raw;
   const { container } = options;
   if (typeof container !== 'string' || container === '')
     invalid(`container is required: the blob container's name`);

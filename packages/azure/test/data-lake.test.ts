@@ -1,6 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { parseJsonLines } from '@ff/exporter-core';
-import { exportContext, sampleEvents } from '@ff/exporter-testkit';
+import { exportContext, parseJsonLines, sampleEvents } from '@ff/exporter-testkit';
 import { describe, expect, it } from 'vitest';
 import { AzureBlobExporter, type AzureBlobExporterOptions } from '../src/index.js';
 import { freshContainers, readContainer } from './azurite.js';

@@ -2,8 +2,8 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerClient } from '@azure/storage-blob';
-import { DataExporter, type Exporter, type Logger, parseJsonLines } from '@ff/exporter-core';
-import { recordingLogger } from '@ff/exporter-testkit';
+import { DataExporter, type Exporter, type Logger } from '@ff/exporter-core';
+import { parseJsonLines, recordingLogger } from '@ff/exporter-testkit';
 import { readContainer } from './azurite.js';
 
 /** A DataExporter for one test: batches cut by flush() only, quick retries, short attempts. */

@@ -96,6 +96,10 @@ describe('AzureBlobExporter options, checked at construction', () => {
     expect(exporter.isBulk()).toBe(true);
   });
 
+  it("an empty accountKey means none, as in GO Feature Flag's config: the default credential", () => {
+    expect(make({ container: 'flags', accountName: 'acct', accountKey: '' })).not.toThrow();
+  });
+
   it('close() with nothing sent resolves at once', async () => {
     const exporter = new AzureBlobExporter({ container: 'flags', accountName: 'acct', accountKey: KEY });
     await expect(exporter.close()).resolves.toBeUndefined();
