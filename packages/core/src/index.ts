@@ -10,6 +10,7 @@ export { type DiagnosticsMessage, diagnostics } from './diagnostics.js';
 export {
   contextKindOf,
   createFeatureEvent,
+  createTrackingEvent,
   type EvaluationContext,
   type EvaluationDetails,
   type ExportableEvent,
