@@ -7,7 +7,7 @@ import {
   type Logger,
   type ResolutionDetails,
 } from '@openfeature/server-sdk';
-import { vi } from 'vitest';
+import { type Mock, vi } from 'vitest';
 
 /** A sink that keeps what it was given (a fake beside the real DataExporters used elsewhere). */
 export function recorder<E extends ExportableEvent>(): { events: E[]; add(event: E): void } {
@@ -17,10 +17,10 @@ export function recorder<E extends ExportableEvent>(): { events: E[]; add(event:
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-export function spyLogger(): Logger & {
-  [level in 'error' | 'warn' | 'info' | 'debug']: ReturnType<typeof vi.fn>;
-} {
-  return { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
+type LogFn = (...args: unknown[]) => void;
+
+export function spyLogger(): { [level in keyof Logger]: Mock<LogFn> } {
+  return { error: vi.fn<LogFn>(), warn: vi.fn<LogFn>(), info: vi.fn<LogFn>(), debug: vi.fn<LogFn>() };
 }
 
 /**
