@@ -63,7 +63,8 @@ writeFileSync(
   `${readFileSync(join(module.Dir, 'go.sum'), 'utf8')}${GOFF_MODULE} v${GOFF_VERSION} ${module.Sum}\n${GOFF_MODULE} v${GOFF_VERSION}/go.mod ${module.GoModSum}\n`,
 );
 
-// `go build -v` names each package as it compiles: count them as progress, with the time spent.
+// `go build -v` names each package as it compiles, and go each module it downloads: both counted
+// as progress, with the time spent.
 console.log(
   `  goff-relay-proxy ${GOFF_VERSION}: building ${RELAY_PROXY_PACKAGE} (downloads and compiles; minutes when cold)`,
 );
@@ -84,14 +85,21 @@ const code = await new Promise((resolve) => {
     { cwd: src, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let packages = 0;
+  let downloads = 0;
   let tail = '';
   child.stderr.on('data', (chunk) => {
     const text = chunk.toString('utf8');
-    packages += text.split('\n').filter((line) => line && !line.startsWith('go: ')).length;
+    for (const line of text.split('\n')) {
+      if (line.startsWith('go: downloading ')) downloads++;
+      else if (line && !line.startsWith('go: ')) packages++;
+    }
     tail = (tail + text).slice(-4000);
   });
   const ticker = setInterval(
-    () => console.log(`  goff-relay-proxy: ${elapsed()}, ${packages} packages compiled`),
+    () =>
+      console.log(
+        `  goff-relay-proxy: ${elapsed()}, ${downloads} modules downloaded, ${packages} packages compiled`,
+      ),
     15_000,
   );
   child.on('error', (err) => {
