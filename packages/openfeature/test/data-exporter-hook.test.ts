@@ -147,6 +147,31 @@ describe('DataExporterHook: never breaks or delays an evaluation', () => {
     expect(result).toBeUndefined();
   });
 
+  it('a context whose attribute throws when read: reported through the logger, never thrown', () => {
+    const sink = recorder<FeatureEvent>();
+    const logger = spyLogger();
+    const hostile = Object.defineProperty({}, 'targetingKey', {
+      get() {
+        throw new Error('revoked');
+      },
+    });
+    const hookContext = {
+      flagKey: 'f',
+      defaultValue: false,
+      flagValueType: 'boolean' as const,
+      context: hostile,
+      logger,
+      clientMetadata: { providerMetadata: { name: 'x' } },
+      providerMetadata: { name: 'x' },
+      hookData: new Map() as never,
+    };
+    expect(() =>
+      new DataExporterHook(sink).finally(hookContext, { flagKey: 'f', value: true, flagMetadata: {} }),
+    ).not.toThrow();
+    expect(sink.events).toEqual([]);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+  });
+
   it('an add() that throws: the evaluation returns its value, and the failure is logged once per episode', async () => {
     let failing = true;
     const sink = recorder<FeatureEvent>();
