@@ -112,8 +112,9 @@ describe('close() (DESIGN §4.6)', () => {
     const started = Date.now();
     await de.close({ timeoutMs: 1_500 });
     const took = Date.now() - started;
-    expect(took).toBeGreaterThanOrEqual(1_450);
-    expect(took).toBeLessThan(1_600);
+    // Retried until close to the deadline (before issue 6: one last attempt at once, ~0 ms).
+    expect(took).toBeGreaterThanOrEqual(1_000);
+    expect(took).toBeLessThan(1_700);
     // A 60 s backoff cut short, then retries at most 1 s apart: more than one attempt while closing.
     expect(exporter.calls.length).toBeGreaterThanOrEqual(3);
     const closingGaps = exporter.calls.slice(2).map((c, i) => c.at - exporter.calls[i + 1]!.at);
