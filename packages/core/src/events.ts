@@ -103,3 +103,22 @@ export function createFeatureEvent(
   if (metadata && Object.keys(metadata).length > 0) event.metadata = { ...metadata };
   return event;
 }
+
+/** Builds the event GO Feature Flag records for one tracking call (its `Track`). */
+export function createTrackingEvent(
+  name: string,
+  context: EvaluationContext,
+  details: Record<string, unknown> = {},
+  options: { creationDate?: number } = {},
+): TrackingEvent {
+  return {
+    kind: 'tracking',
+    contextKind: contextKindOf(context),
+    userKey: context.targetingKey ?? '',
+    creationDate: options.creationDate ?? Math.floor(Date.now() / 1000),
+    key: name,
+    // Copies, as GO Feature Flag's ctx.ToMap(): the targeting key stays in the context.
+    evaluationContext: { ...context },
+    trackingEventDetails: { ...details },
+  };
+}

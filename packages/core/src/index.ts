@@ -11,6 +11,7 @@ export { type DiagnosticsMessage, diagnostics } from './diagnostics.js';
 export {
   contextKindOf,
   createFeatureEvent,
+  createTrackingEvent,
   type EvaluationContext,
   type EvaluationDetails,
   type ExportableEvent,

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { contextKindOf, createFeatureEvent, SDK_DEFAULT_VARIATION } from '../src/index.js';
+import {
+  contextKindOf,
+  createFeatureEvent,
+  createTrackingEvent,
+  SDK_DEFAULT_VARIATION,
+} from '../src/index.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -91,5 +96,35 @@ describe('createFeatureEvent (GO Feature Flag NewFeatureEvent)', () => {
 
   it('uses an empty userKey when the context has no targeting key', () => {
     expect(createFeatureEvent('f', {}, { value: 1 }).userKey).toBe('');
+  });
+});
+
+describe('createTrackingEvent (GO Feature Flag Track)', () => {
+  it('builds the event of a tracking call, the whole context kept', () => {
+    const context = { targetingKey: 'user-42', anonymous: true, plan: 'pro' };
+    const event = createTrackingEvent('checkout', context, { total: 99.5 }, { creationDate: 1_617_970_547 });
+    expect(event).toEqual({
+      kind: 'tracking',
+      contextKind: 'anonymousUser',
+      userKey: 'user-42',
+      creationDate: 1_617_970_547,
+      key: 'checkout',
+      evaluationContext: { targetingKey: 'user-42', anonymous: true, plan: 'pro' },
+      trackingEventDetails: { total: 99.5 },
+    });
+    context.plan = 'changed later';
+    expect(event.evaluationContext.plan).toBe('pro');
+  });
+
+  it("defaults the details to {}, the userKey to '' and stamps unix seconds", () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2024-01-02T03:04:05.678Z'));
+    expect(createTrackingEvent('signup', {})).toMatchObject({
+      contextKind: 'user',
+      userKey: '',
+      creationDate: 1_704_164_645,
+      evaluationContext: {},
+      trackingEventDetails: {},
+    });
   });
 });
