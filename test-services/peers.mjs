@@ -98,21 +98,17 @@ async function down() {
 }
 
 /**
- * The env of a running peer: the one `up` started, or else one started now for this test process
- * (stopped when it exits). Call it in beforeAll.
+ * The env of a running peer: the one `up` started, or else one started now and recorded like `up`
+ * records its peers (vitest may end its workers without an 'exit' event: `peers.mjs down` then
+ * stops it, and the next test process reuses it). Call it in beforeAll.
  */
 export async function usePeer(name) {
   const running = readState(name);
   if (running) return running.env;
+  mkdirSync(stateDir, { recursive: true });
   const state = await startPeer(name);
   if (!state) throw new Error(`test-services/${name} has no start()`);
-  process.once('exit', () => {
-    for (const pid of state.pids) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {}
-    }
-  });
+  writeFileSync(statePath(name), JSON.stringify(state, null, 2));
   return state.env;
 }
 

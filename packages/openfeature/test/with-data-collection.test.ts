@@ -1,8 +1,9 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataExporter, type FeatureEvent, parseJsonLines, type TrackingEvent } from '@ff/exporter-core';
+import { DataExporter, type FeatureEvent, type TrackingEvent } from '@ff/exporter-core';
 import { FileExporter } from '@ff/exporter-file';
+import { parseJsonLines } from '@ff/exporter-testkit';
 import {
   type EvaluationContext,
   type Hook,
