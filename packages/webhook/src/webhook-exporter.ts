@@ -54,18 +54,15 @@ export class WebhookExporter implements Exporter {
       events,
     );
     const rejected: number[] = [];
+    /** The next request's body, encoded while the one before it was on its way. */
+    let ahead: { item: WorkItem; part: Promise<EncodedPart> } | undefined;
     for (let item = work.shift(); item !== undefined; item = work.shift()) {
       if (item.kind === 'reject') {
         for (let i = item.start; i < item.end; i++) rejected.push(i);
         continue;
       }
-      const part = await encodePart(
-        events,
-        this.#options.bodyStart,
-        item.start,
-        item.end,
-        item.kind === 'pack' ? this.#options.maxBatchBytes : Number.POSITIVE_INFINITY,
-      );
+      const part = await (ahead?.item === item ? ahead.part : this.#encode(events, item));
+      ahead = undefined;
       let key: string;
       if (item.kind === 'pack') {
         const last = part.end === item.end;
@@ -79,13 +76,21 @@ export class WebhookExporter implements Exporter {
       rejected.push(...part.rejected);
       if (part.encoded === 0) continue;
 
-      let answer: Answer | undefined;
-      let failure: ExportError | undefined;
-      try {
-        answer = await this.#send(part, key, context.signal);
-      } catch (err) {
-        failure = this.#networkError(err);
+      const sent: Promise<{ answer?: Answer; failure?: ExportError }> = this.#send(
+        part,
+        key,
+        context.signal,
+      ).then(
+        (answer) => ({ answer }),
+        (err: unknown) => ({ failure: this.#networkError(err) }),
+      );
+      const next = work[0];
+      if (next !== undefined && next.kind !== 'reject') {
+        // One turn first, so this request's bytes are handed to the socket before the next body is encoded.
+        await nextTurn();
+        ahead = { item: next, part: this.#encode(events, next) };
       }
+      const { answer, failure: lost } = await sent;
       if (answer && answer.status >= 200 && answer.status < 300) continue;
       if (answer?.status === 413) {
         const delivered = this.#split(item, part, key, work, rejected);
@@ -97,7 +102,7 @@ export class WebhookExporter implements Exporter {
         }
         continue;
       }
-      failure ??= this.#refusal(answer as Answer);
+      const failure = lost ?? this.#refusal(answer as Answer);
       const remaining: WorkItem[] = [item, ...work];
       const undelivered = [
         ...rejected.filter((i) => i < item.start),
@@ -114,6 +119,12 @@ export class WebhookExporter implements Exporter {
     }
     this.#memory.forget(batchId);
     return { rejected };
+  }
+
+  #encode(events: readonly ExportableEvent[], item: WorkItem): Promise<EncodedPart> {
+    // Only a request never sent is cut by size: one sent before goes again with the same events.
+    const maxBytes = item.kind === 'pack' ? this.#options.maxBatchBytes : Number.POSITIVE_INFINITY;
+    return encodePart(events, this.#options.bodyStart, item.start, item.end, maxBytes);
   }
 
   async close(): Promise<void> {
@@ -209,6 +220,8 @@ export class WebhookExporter implements Exporter {
     return shown;
   }
 }
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function range(start: number, end: number): number[] {
   const indexes: number[] = [];
