@@ -5,10 +5,9 @@
 //   node bench/webhook/transport.mjs [--runs 5] [--mb 64]
 //
 // Each run measures both clients back to back, alternating which goes first; medians of the runs.
-import { spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { Agent } from 'node:http';
 import { clock, fmt, median, numberArg, printTable, since } from '../lib/report.mjs';
+import { postFetch, postHttp, startReceiver } from './clients.mjs';
 
 const RUNS = numberArg('runs', 5);
 const MEGABYTES = numberArg('mb', 64);
@@ -16,38 +15,9 @@ const SIZES = [4 << 10, 64 << 10, 512 << 10];
 
 const agent = new Agent({ keepAlive: true });
 
-function viaHttp(url, body) {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': body.length },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', resolve);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function viaFetch(url, body) {
-  const answer = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-  await answer.arrayBuffer();
-}
-
-const receiver = spawn(process.execPath, [fileURLToPath(new URL('receiver.mjs', import.meta.url))], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const port = await new Promise((resolve) =>
-  receiver.stdout.once('data', (data) => resolve(Number(String(data)))),
-);
-const url = `http://127.0.0.1:${port}/transport`;
-const clients = { 'node:http': viaHttp, fetch: viaFetch };
+const receiver = await startReceiver();
+const url = `${receiver.base}/transport`;
+const clients = { 'node:http': (url, body) => postHttp(url, body, agent), fetch: postFetch };
 const results = {};
 try {
   for (const size of SIZES) {
@@ -74,7 +44,7 @@ try {
     }
   }
 } finally {
-  receiver.kill('SIGTERM');
+  receiver.stop();
   agent.destroy();
 }
 console.log(
