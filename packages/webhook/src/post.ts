@@ -31,8 +31,9 @@ export class RequestTimeout extends Error {
 
 /**
  * One POST with node:http(s): a body of known length written chunk by chunk, settled when the answer
- * has been read, when `timeoutMs` passes, or as soon as `signal` aborts. Rejects with the network
- * error as Node reports it (ECONNRESET, ECONNREFUSED, …), a RequestTimeout or the signal's reason.
+ * has been read, when `timeoutMs` passes, or as soon as `signal` aborts. Rejects, when no status came,
+ * with the network error as Node reports it (ECONNRESET, ECONNREFUSED, …), a RequestTimeout or the
+ * signal's reason.
  */
 export function post(options: PostOptions): Promise<Answer> {
   const { url, signal } = options;
@@ -71,8 +72,16 @@ export function post(options: PostOptions): Promise<Answer> {
       finish(error);
       req.destroy(error);
     }, options.timeoutMs);
-    req.on('error', (err) => finish(err));
+    /** Set once the status line arrived: the receiver has decided, whatever happens to the connection next. */
+    let answer: Answer | undefined;
+    // A receiver (or a proxy) may answer before it has read the body, a 413 say, then close the
+    // connection: the write then fails, but the answer stands.
+    const failed = (err: unknown) => (answer ? finish(undefined, answer) : finish(err));
+    req.on('error', failed);
     req.on('response', (res) => {
+      answer = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', text: '' };
+      const retryAfter = res.headers['retry-after'];
+      if (retryAfter !== undefined) answer.retryAfter = retryAfter;
       const parts: Buffer[] = [];
       let kept = 0;
       res.on('data', (data: Buffer) => {
@@ -81,20 +90,13 @@ export function post(options: PostOptions): Promise<Answer> {
           kept += data.length;
         }
       });
-      res.on('error', (err) => finish(err));
-      res.on('close', () => {
-        if (!res.complete) finish(new Error('the connection closed before the answer was complete'));
-      });
-      res.on('end', () => {
-        const answer: Answer = {
-          status: res.statusCode ?? 0,
-          statusText: res.statusMessage ?? '',
-          text: Buffer.concat(parts).subarray(0, TEXT_BYTES).toString('utf8'),
-        };
-        const retryAfter = res.headers['retry-after'];
-        if (retryAfter !== undefined) answer.retryAfter = retryAfter;
+      const done = () => {
+        (answer as Answer).text = Buffer.concat(parts).subarray(0, TEXT_BYTES).toString('utf8');
         finish(undefined, answer);
-      });
+      };
+      res.on('error', done);
+      res.on('end', done);
+      res.on('close', done);
     });
     for (const chunk of options.body) req.write(chunk);
     req.end();

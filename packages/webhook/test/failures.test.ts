@@ -16,7 +16,10 @@ let receiver: Receiver;
 beforeAll(async () => {
   receiver = await startReceiver();
 });
-afterEach(() => receiver.answer(undefined));
+afterEach(() => {
+  receiver.answer(undefined);
+  receiver.answerAtHeaders(undefined);
+});
 afterAll(() => receiver.close());
 
 /** The first requests to `path` get `replies`, in order; every later one 200. */
@@ -120,6 +123,22 @@ describe('WebhookExporter: failures', () => {
     const keys = keysOf(receiver.received('413'));
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.filter((key) => String(key).endsWith('.1.1.1'))).toHaveLength(1);
+  });
+
+  it('413 sent before the body was read, the connection then closed (as a proxy does): still split, not retried', async () => {
+    receiver.answerAtHeaders((path, headers) =>
+      path === '/413-early' && Number(headers['content-length']) > 1_000_000 ? { status: 413 } : undefined,
+    );
+    // Bodies of megabytes: the receiver closes the connection while most of each is still being written.
+    const exporter = new WebhookExporter({ endpointUrl: receiver.url('413-early'), maxBatchBytes: 64 << 20 });
+    const { data } = dataExporter(exporter);
+    const events = sampleEvents(40_000, { seed: 8 });
+    const refusedBefore = receiver.refusedAtHeaders;
+    await exportBatch(data, events);
+    await data.close();
+    expect(receiver.refusedAtHeaders - refusedBefore).toBeGreaterThanOrEqual(3);
+    expect(data.stats()).toMatchObject({ exported: 40_000, failed: 0, retries: 0 });
+    expectExactlyOnce(receiver.events('413-early'), events);
   });
 
   it('413 for a single event: that event is rejected (counted failed), the rest lands', async () => {

@@ -31,12 +31,21 @@ export interface Receiver extends AsyncDisposable {
   events(path: string): unknown[];
   /** Requests whose body was cut off before its end. */
   readonly cutOff: number;
+  /** Requests answered by answerAtHeaders(), body unread. */
+  readonly refusedAtHeaders: number;
   /** Connections accepted since start. */
   readonly connections: number;
   /** Requests whose headers arrived (complete or not): resolves at the next one. */
   nextRequestStarted(): Promise<void>;
   /** Replaces how requests are answered (default: 200 to all). */
   answer(responder: Responder | undefined): void;
+  /**
+   * Answers requests as soon as their headers arrive, without reading their bodies, then closes the
+   * connection, as a proxy refusing a body too large does; `undefined` lets a request through.
+   */
+  answerAtHeaders(
+    responder: ((path: string, headers: IncomingHttpHeaders) => Reply | undefined) | undefined,
+  ): void;
   close(): Promise<void>;
 }
 
@@ -46,6 +55,8 @@ export async function startReceiver(): Promise<Receiver> {
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
   let responder: Responder | undefined;
+  let early: ((path: string, headers: IncomingHttpHeaders) => Reply | undefined) | undefined;
+  let refusedAtHeaders = 0;
   let cutOff = 0;
   let connections = 0;
   let started: (() => void)[] = [];
@@ -53,6 +64,13 @@ export async function startReceiver(): Promise<Receiver> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     for (const resolve of started) resolve();
     started = [];
+    const now = early?.(req.url ?? '', req.headers);
+    if (now !== undefined && now !== 'hang') {
+      refusedAtHeaders++;
+      res.writeHead(now.status, { 'content-type': 'text/plain', connection: 'close', ...now.headers });
+      res.end(now.body ?? 'refused', () => req.socket.destroy());
+      return;
+    }
     const parts: Buffer[] = [];
     req.on('data', (chunk: Buffer) => parts.push(chunk));
     req.on('error', () => {});
@@ -116,6 +134,12 @@ export async function startReceiver(): Promise<Receiver> {
     nextRequestStarted: () => new Promise<void>((resolve) => started.push(resolve)),
     answer(next) {
       responder = next;
+    },
+    answerAtHeaders(next) {
+      early = next;
+    },
+    get refusedAtHeaders() {
+      return refusedAtHeaders;
     },
     close,
     [Symbol.asyncDispose]: close,
