@@ -132,7 +132,8 @@ export function resolveOptions(options: WebhookExporterOptions): ResolvedWebhook
     endpoint,
     bodyStart: `{"meta":${JSON.stringify(meta)},"events":[`,
     headers,
-    secrets: [...values, ...(secret === undefined ? [] : [secret])].filter((value) => value.length >= 4),
+    // Header values shorter than 4 characters are left alone (they would blank out ordinary words); the secret never is.
+    secrets: [...values.filter((value) => value.length >= 4), ...(secret === undefined ? [] : [secret])],
     timeoutMs,
     gzip,
     maxBatchBytes,
