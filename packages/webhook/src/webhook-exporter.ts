@@ -76,7 +76,7 @@ export class WebhookExporter implements Exporter {
       rejected.push(...part.rejected);
       if (part.encoded === 0) continue;
 
-      const sent: Promise<{ answer?: Answer; failure?: ExportError }> = this.#send(
+      const sent: Promise<{ answer?: Answer; failure?: Failure }> = this.#send(
         part,
         key,
         context.signal,
@@ -110,12 +110,8 @@ export class WebhookExporter implements Exporter {
       ];
       if (failure.retryable) this.#memory.keep(batchId, events, rejected, remaining);
       else this.#memory.forget(batchId);
-      throw new ExportError(failure.message, {
-        retryable: failure.retryable,
-        ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
-        undelivered,
-        cause: failure.cause ?? failure,
-      });
+      const { message, ...classified } = failure;
+      throw new ExportError(message, { ...classified, undelivered });
     }
     this.#memory.forget(batchId);
     return { rejected };
@@ -183,26 +179,37 @@ export class WebhookExporter implements Exporter {
     });
   }
 
-  #networkError(err: unknown): ExportError {
+  #networkError(err: unknown): Failure {
+    const retryable = true;
     if (err instanceof RequestTimeout) {
-      return new ExportError(`webhook ${this.endpoint}: ${err.message} (retryable)`, { cause: err });
+      return { message: `webhook ${this.endpoint}: ${err.message} (retryable)`, retryable, cause: err };
     }
     if (isExportError(err)) {
       // The attempt's signal: core's export timeout or close deadline.
-      return new ExportError(`webhook ${this.endpoint}: request aborted: ${err.message}`, { cause: err });
+      return { message: `webhook ${this.endpoint}: request aborted: ${err.message}`, retryable, cause: err };
     }
     const code = (err as { code?: unknown })?.code;
+    if (typeof code === 'string' && TLS_REFUSED.test(code)) {
+      return {
+        message: `webhook ${this.endpoint}: its TLS certificate was refused (${code}): not retried; for a private CA, give the agent option an https.Agent with { ca }`,
+        retryable: false,
+        cause: err,
+      };
+    }
     const reason = typeof code === 'string' ? code : ((err as Error)?.message ?? String(err));
-    return new ExportError(`webhook ${this.endpoint}: ${reason} (retryable)`, { cause: err });
+    return { message: `webhook ${this.endpoint}: ${reason} (retryable)`, retryable, cause: err };
   }
 
-  #refusal(answer: Answer): ExportError {
+  #refusal(answer: Answer): Failure {
     const { status } = answer;
     const said = this.#redact(answer.text);
     const head = `webhook ${this.endpoint} answered ${status}${answer.statusText ? ` ${answer.statusText}` : ''}${said ? `: ${said}` : ''}`;
     if (isRetryableStatus(status)) {
       const retryAfterMs = parseRetryAfter(answer.retryAfter);
-      return new ExportError(`${head} (retryable)`, retryAfterMs === undefined ? {} : { retryAfterMs });
+      const message = `${head} (retryable)`;
+      return retryAfterMs === undefined
+        ? { message, retryable: true }
+        : { message, retryable: true, retryAfterMs };
     }
     const advice =
       status === 401 || status === 403
@@ -210,16 +217,29 @@ export class WebhookExporter implements Exporter {
         : status >= 300 && status < 400
           ? 'redirects are not followed: set endpointUrl to the final URL'
           : 'the receiver refused the request: fix the receiver or the exporter options';
-    return new ExportError(`${head} (not retried: ${advice})`, { retryable: false });
+    return { message: `${head} (not retried: ${advice})`, retryable: false };
   }
 
   /** An answer may echo the request: its credentials never reach an error message or a log. */
   #redact(text: string): string {
-    let shown = text.replace(/\s+/g, ' ').trim().slice(0, 200);
+    let shown = text;
+    // Before anything else: collapsing spaces or cutting first could leave a credential unrecognised.
     for (const secret of this.#options.secrets) shown = shown.split(secret).join('[redacted]');
-    return shown;
+    return shown.replace(/\s+/g, ' ').trim().slice(0, 200);
   }
 }
+
+/** A failed request, classified: becomes the attempt's ExportError once `undelivered` is known. */
+interface Failure {
+  message: string;
+  retryable: boolean;
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/** Node's codes for a server certificate that fails verification: a setting to fix, not an outage to wait out. */
+const TLS_REFUSED =
+  /^(?:ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_UNTRUSTED|CERT_REVOKED)$/;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

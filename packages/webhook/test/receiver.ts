@@ -1,4 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type ServerOptions as TlsOptions } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 
@@ -49,8 +50,8 @@ export interface Receiver extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** A real HTTP server on 127.0.0.1 that keeps every request it receives: the webhook's test peer. */
-export async function startReceiver(): Promise<Receiver> {
+/** A real HTTP server on 127.0.0.1 that keeps every request it receives: the webhook's test peer. HTTPS with `tls`. */
+export async function startReceiver(options: { tls?: TlsOptions } = {}): Promise<Receiver> {
   const requests: Received[] = [];
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
@@ -61,7 +62,7 @@ export async function startReceiver(): Promise<Receiver> {
   let connections = 0;
   let started: (() => void)[] = [];
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     for (const resolve of started) resolve();
     started = [];
     const now = early?.(req.url ?? '', req.headers);
@@ -103,7 +104,8 @@ export async function startReceiver(): Promise<Receiver> {
       res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
       res.end(reply.body ?? (reply.status < 300 ? 'ok' : 'refused'));
     });
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, handle) : createServer(handle);
   server.on('connection', (socket: Socket) => {
     connections++;
     sockets.add(socket);
@@ -119,7 +121,7 @@ export async function startReceiver(): Promise<Receiver> {
   };
   return {
     port,
-    url: (path) => `http://127.0.0.1:${port}${path.startsWith('/') ? path : `/${path}`}`,
+    url: (path) => `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}${normal(path)}`,
     received: (path) => requests.filter((r) => path === undefined || r.path === normal(path)),
     events: (path) =>
       requests
