@@ -31,6 +31,8 @@ const pascal = name.replace(/(^|-)([a-z0-9])/g, (_, __, c) => c.toUpperCase());
 const pkg = `@ff/exporter-${name}`;
 const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const core = JSON.parse(readFileSync(join(root, 'packages', 'core', 'package.json'), 'utf8'));
+// Every exporter takes core as a peer with the same range: the file exporter's is the model.
+const fileManifest = JSON.parse(readFileSync(join(root, 'packages', 'file', 'package.json'), 'utf8'));
 const devVersion = (dep) => rootManifest.devDependencies[dep];
 const REPOSITORY = 'https://github.com/ff-exporters/ff-exporters';
 
@@ -74,7 +76,7 @@ const files = {
         typescript: devVersion('typescript'),
         vitest: devVersion('vitest'),
       },
-      peerDependencies: { '@ff/exporter-core': `>=${core.version} <1.0.0` },
+      peerDependencies: { '@ff/exporter-core': fileManifest.peerDependencies['@ff/exporter-core'] },
     },
     null,
     2,

@@ -100,9 +100,10 @@ switch (task) {
   case 'test':
     step('lint', () => pnpm(['exec', 'biome', 'check', '.']));
     step('typecheck', () => pnpm(['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']));
-    step('package checks (publint, attw)', () =>
-      pnpm(['exec', 'turbo', 'run', 'test:build', '--output-logs=errors-only']),
-    );
+    step('package checks (publint, attw, registry metadata)', () => {
+      pnpm(['exec', 'turbo', 'run', 'test:build', '--output-logs=errors-only']);
+      run(process.execPath, ['scripts/check-packages.mjs']);
+    });
     // The peers are started once for the whole run, in parallel, and stopped whatever the outcome.
     step('test peers up', () => run(process.execPath, ['test-services/peers.mjs', 'up']));
     {
