@@ -3,7 +3,7 @@
 // each sub-benchmark runs in its own process (and measures in child processes of its own), then one
 // final table: per scenario our figure, the anchor's, the ratio and the goal.
 //
-//   node bench/run.mjs [--quick] [--only add,jsonl-file,large-batch,goff,parquet] [--skip ...]
+//   node bench/run.mjs [--quick] [--only add,streaming,jsonl-file,large-batch,blob,s3,gcs,azure,webhook,kafka,openfeature,goff,parquet] [--skip ...]
 //
 // --quick: fewer runs and events, to check that everything runs (its figures are not the reference).
 // bench/goff/run.mjs (GO Feature Flag's own file exporter) and bench/parquet/run.mjs (the JavaScript
@@ -27,6 +27,26 @@ const SUITES = [
     name: 'large-batch',
     script: 'large-batch.mjs',
     args: quick ? ['--runs', '1', '--sizes', '100000,300000'] : [],
+  },
+  { name: 'streaming', script: 'streaming.mjs', args: quick ? ['--runs', '1', '--events', '50000'] : [] },
+  { name: 'blob', script: 'blob/run.mjs', args: quick ? ['--runs', '1', '--events', '100000'] : [] },
+  {
+    name: 's3',
+    script: 's3/run.mjs',
+    args: quick ? ['--runs', '1', '--events', '200000', '--small', '100000'] : [],
+  },
+  { name: 'gcs', script: 'gcs/run.mjs', args: quick ? ['--runs', '1', '--events', '200000'] : [] },
+  {
+    name: 'azure',
+    script: 'azure/run.mjs',
+    args: quick ? ['--runs', '1', '--events', '200000', '--small', '100000'] : [],
+  },
+  { name: 'webhook', script: 'webhook/run.mjs', args: quick ? ['--runs', '1'] : [] },
+  { name: 'kafka', script: 'kafka/run.mjs', args: quick ? ['100000', '--runs', '1'] : [] },
+  {
+    name: 'openfeature',
+    script: 'openfeature/run.mjs',
+    args: quick ? ['--runs', '1', '--evaluations', '20000'] : [],
   },
   { name: 'goff', script: 'goff/run.mjs', args: quick ? ['100000', '--runs', '1'] : [], external: true },
   {
