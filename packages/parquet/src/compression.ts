@@ -1,21 +1,13 @@
 import * as zlib from 'node:zlib';
+import { PARQUET_CODECS } from '@ff/exporter-core';
 
 /** Compresses one page. Synchronous: pages are small (~1 MB) and hyparquet-writer calls it inline. */
 export type Compressor = (input: Uint8Array) => Uint8Array;
 
 /** Parquet's codec names (parquet-format's CompressionCodec), as GO Feature Flag's `parquetCompressionCodec` takes them. */
-export type ParquetCodec = 'UNCOMPRESSED' | 'SNAPPY' | 'GZIP' | 'LZO' | 'BROTLI' | 'LZ4' | 'ZSTD' | 'LZ4_RAW';
+export type ParquetCodec = (typeof PARQUET_CODECS)[number];
 
-const CODECS: readonly ParquetCodec[] = [
-  'UNCOMPRESSED',
-  'SNAPPY',
-  'GZIP',
-  'LZO',
-  'BROTLI',
-  'LZ4',
-  'ZSTD',
-  'LZ4_RAW',
-];
+const CODECS: readonly ParquetCodec[] = PARQUET_CODECS;
 
 // node:zlib gained zstd in Node.js 22.15 and 23.8; on Node 20 it is absent, so look it up, don't import it.
 const zstdCompressSync = (zlib as { zstdCompressSync?: (input: Uint8Array) => Buffer }).zstdCompressSync;
