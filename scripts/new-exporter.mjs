@@ -114,13 +114,15 @@ export class ${pascal}Exporter extends BlobExporter {
   }
 }
 `,
-  [`src/${name}-store.ts`]: `import { mkdir, open } from 'node:fs/promises';
+  [`src/${name}-store.ts`]: `import { randomUUID } from 'node:crypto';
+import { link, mkdir, open, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type BlobStore, type BlobWriteOptions, ExportError } from '@ff/exporter-core';
 
 /**
  * Where the bytes go. TODO: replace the local folder with your SDK: create \`name\` create-only
- * (a precondition such as If-None-Match: *) and answer 'exists' when it is already there; pass
+ * (a precondition such as If-None-Match: *) and answer 'exists' when it is already there; never
+ * leave a half-written object under \`name\` (an aborted attempt must not look delivered); pass
  * \`options.signal\` to every call so an aborted attempt settles at once; set the SDK's own retries
  * to one attempt (core retries); throw ExportError({ retryable: false }) for bad credentials or a 4xx.
  */
@@ -138,22 +140,26 @@ export class ${pascal}Store implements BlobStore {
   ): Promise<'created' | 'exists'> {
     const path = join(this.#folder, name);
     await mkdir(dirname(path), { recursive: true });
-    let file: Awaited<ReturnType<typeof open>>;
-    try {
-      file = await open(path, 'wx');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
-      throw new ExportError(\`cannot create '\${path}': \${(err as Error).message}\`, { cause: err });
-    }
+    // Written aside, then linked into place: the object appears whole or not at all.
+    const partial = join(dirname(path), \`.\${randomUUID()}.partial\`);
+    const file = await open(partial, 'wx');
     try {
       for await (const chunk of body) {
         options.signal.throwIfAborted();
         await file.write(chunk);
       }
-    } finally {
       await file.close();
+      await link(partial, path);
+      return 'created';
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
+      throw options.signal.aborted
+        ? err
+        : new ExportError(\`cannot create '\${path}': \${(err as Error).message}\`, { cause: err });
+    } finally {
+      await file.close().catch(() => {});
+      await unlink(partial).catch(() => {});
     }
-    return 'created';
   }
 }
 `,
