@@ -7,6 +7,8 @@ export interface Classified {
   tooLarge: boolean;
   /** The topic does not exist (or the client may not see it). */
   unknownTopic: boolean;
+  /** The broker answered that it is not the partition's leader (any more, or yet): resend after a metadata refresh. */
+  staleMetadata: boolean;
   /** What went wrong, for a person: the broker's error names and the deepest message. */
   reason: string;
 }
@@ -47,6 +49,12 @@ const RESET = new Set([
   'INVALID_PRODUCER_ID_MAPPING',
 ]);
 const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+const STALE = new Set([
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'FENCED_LEADER_EPOCH',
+]);
 // The client's own codes that no retry fixes: bad credentials, bad options, unsupported features.
 const FINAL_CODES = new Set([
   'PLT_KFK_AUTHENTICATION',
@@ -90,6 +98,7 @@ export function classify(error: unknown): Classified {
     reset: ids.some((id) => RESET.has(id)),
     tooLarge,
     unknownTopic,
+    staleMetadata: ids.length > 0 && ids.every((id) => STALE.has(id)),
     reason,
   };
 }

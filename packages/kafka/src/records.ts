@@ -1,21 +1,18 @@
 import { type ExportableEvent, eventJson } from '@ff/exporter-core';
+import { murmur2 } from './murmur2.js';
 import type { KeyOption } from './options.js';
+import type { BatchRecord } from './record-batch.js';
 
 /** Record header names: consumers drop duplicates by (batch id, index). */
 export const BATCH_ID_HEADER = 'ff-batch-id';
 export const BATCH_INDEX_HEADER = 'ff-batch-index';
 
-const ID_KEY = Buffer.from(BATCH_ID_HEADER);
-const INDEX_KEY = Buffer.from(BATCH_INDEX_HEADER);
+export const ID_KEY = Buffer.from(BATCH_ID_HEADER);
+export const INDEX_KEY = Buffer.from(BATCH_INDEX_HEADER);
 
-/** One Kafka record as the client takes it. */
-export interface KafkaRecord {
-  topic: string;
-  key?: Buffer;
-  value: Buffer;
-  headers: Map<Buffer, Buffer>;
-  /** Only for keyless records: a fixed partition, so a resent record goes where it went before. */
-  partition?: number;
+/** One record to send: its partition, key (none for keyless), value and original index (ff-batch-index). */
+export interface KafkaRecord extends BatchRecord {
+  partition: number;
 }
 
 /** Records of consecutive events of a batch, at most `maxBytes` of them (or one bigger record alone). */
@@ -26,9 +23,9 @@ export interface Chunk {
   bytes: number;
 }
 
-// Per record, beyond its key, value and header bytes: length, attributes, timestamp and offset
-// deltas, header count and lengths (varints), rounded up.
-const RECORD_OVERHEAD = 24;
+// Per record, beyond its key, value and header names and batch id: its index's digits, length,
+// attributes, timestamp and offset deltas, header count and lengths (varints), rounded up.
+const RECORD_OVERHEAD = 40;
 
 function keyOf(option: KeyOption, event: ExportableEvent): string | undefined {
   if (option === 'userKey') return event.userKey;
@@ -57,19 +54,20 @@ function seedOf(batchId: string): number {
 export class Chunker {
   readonly rejected: number[] = [];
   #next = 0;
-  readonly #idValue: Buffer;
+  /** The ff-batch-id header's value. */
+  readonly batchId: Buffer;
   readonly #seed: number;
 
   constructor(
     private readonly events: readonly ExportableEvent[],
     /** The original index (in the batch as first cut) of each event; undefined: the events are the whole batch. */
     private readonly origin: readonly number[] | undefined,
-    private readonly topic: string,
     private readonly key: KeyOption,
     private readonly maxBytes: number,
     batchId: string,
+    private readonly partitions: number,
   ) {
-    this.#idValue = Buffer.from(batchId);
+    this.batchId = Buffer.from(batchId);
     this.#seed = seedOf(batchId);
   }
 
@@ -88,7 +86,8 @@ export class Chunker {
     const records: KafkaRecord[] = [];
     const indexes: number[] = [];
     let bytes = 0;
-    const { events, origin, topic } = this;
+    const { events, origin, partitions } = this;
+    const fixed = ID_KEY.length + this.batchId.length + INDEX_KEY.length + RECORD_OVERHEAD;
     while (this.#next < events.length) {
       const i = this.#next;
       const original = origin === undefined ? i : (origin[i] as number);
@@ -97,29 +96,29 @@ export class Chunker {
         const event = events[i] as ExportableEvent;
         const value = Buffer.from(eventJson(event));
         const key = keyOf(this.key, event);
-        record = {
-          topic,
-          value,
-          headers: new Map([
-            [ID_KEY, this.#idValue],
-            [INDEX_KEY, Buffer.from(String(original), 'latin1')],
-          ]),
-        };
-        if (key === undefined) record.partition = (this.#seed + original) >>> 0;
-        else record.key = Buffer.from(key);
+        if (key === undefined) {
+          record = {
+            partition: (this.#seed + original) % partitions,
+            key: undefined,
+            value,
+            index: original,
+          };
+        } else {
+          const bytes = Buffer.from(key);
+          // Java's default partitioner: murmur2, sign bit cleared, modulo the partition count.
+          record = {
+            partition: (murmur2(bytes) & 0x7fffffff) % partitions,
+            key: bytes,
+            value,
+            index: original,
+          };
+        }
       } catch {
         this.rejected.push(i);
         this.#next++;
         continue;
       }
-      const size =
-        record.value.length +
-        (record.key?.length ?? 0) +
-        ID_KEY.length +
-        this.#idValue.length +
-        INDEX_KEY.length +
-        (record.headers.get(INDEX_KEY) as Buffer).length +
-        RECORD_OVERHEAD;
+      const size = record.value.length + (record.key?.length ?? 0) + fixed;
       // A record bigger than the limit goes alone: the broker is the judge of its size.
       if (records.length > 0 && bytes + size > this.maxBytes) break;
       records.push(record);
