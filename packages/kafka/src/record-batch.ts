@@ -1,10 +1,13 @@
 import { compressionsAlgorithms, crc32c } from '@platformatic/kafka';
 import type { Compression } from './options.js';
 
-/** One record of a batch: key (null: none), value, and its two headers' values. */
+/** One record of a batch: key (undefined: none), value, and its index (the ff-batch-index header). */
 export interface BatchRecord {
   key: Buffer | undefined;
-  value: Buffer;
+  /** The value's text, written into the batch as UTF-8 directly: no buffer per record to collect. */
+  value: string;
+  /** Its length in UTF-8 bytes. */
+  valueBytes: number;
   /** ff-batch-index, the event's original index in its batch. */
   index: number;
 }
@@ -72,15 +75,15 @@ export function encodeRecordBatch(
     indexKey.length;
   let recordsBytes = 0;
   for (let i = 0; i < records.length; i++) {
-    const { key, value, index } = records[i] as BatchRecord;
+    const { key, valueBytes, index } = records[i] as BatchRecord;
     const indexDigits = digits(index);
     const body =
       1 + // attributes
       1 + // timestampDelta 0: every record has the batch's timestamp
       varIntSize(i) +
       (key === undefined ? 1 : varIntSize(key.length) + key.length) +
-      varIntSize(value.length) +
-      value.length +
+      varIntSize(valueBytes) +
+      valueBytes +
       headersBytes +
       1 + // the index's length (at most 16 digits)
       indexDigits;
@@ -91,7 +94,7 @@ export function encodeRecordBatch(
   const plain = Buffer.allocUnsafe(recordsBytes);
   let at = 0;
   for (let i = 0; i < records.length; i++) {
-    const { key, value, index } = records[i] as BatchRecord;
+    const { key, value, valueBytes, index } = records[i] as BatchRecord;
     at = writeVarInt(plain, at, bodies[i] as number);
     plain[at++] = 0; // attributes
     plain[at++] = 0; // timestampDelta
@@ -102,8 +105,8 @@ export function encodeRecordBatch(
       at = writeVarInt(plain, at, key.length);
       at += key.copy(plain, at);
     }
-    at = writeVarInt(plain, at, value.length);
-    at += value.copy(plain, at);
+    at = writeVarInt(plain, at, valueBytes);
+    at += plain.write(value, at, valueBytes, 'utf8');
     plain[at++] = 4; // zigzag(2) headers
     at = writeVarInt(plain, at, idKey.length);
     at += idKey.copy(plain, at);

@@ -94,13 +94,15 @@ export class Chunker {
       let record: KafkaRecord;
       try {
         const event = events[i] as ExportableEvent;
-        const value = Buffer.from(eventJson(event));
+        const value = eventJson(event);
+        const valueBytes = Buffer.byteLength(value);
         const key = keyOf(this.key, event);
         if (key === undefined) {
           record = {
             partition: (this.#seed + original) % partitions,
             key: undefined,
             value,
+            valueBytes,
             index: original,
           };
         } else {
@@ -110,6 +112,7 @@ export class Chunker {
             partition: (murmur2(bytes) & 0x7fffffff) % partitions,
             key: bytes,
             value,
+            valueBytes,
             index: original,
           };
         }
@@ -118,7 +121,7 @@ export class Chunker {
         this.#next++;
         continue;
       }
-      const size = record.value.length + (record.key?.length ?? 0) + fixed;
+      const size = record.valueBytes + (record.key?.length ?? 0) + fixed;
       // A record bigger than the limit goes alone: the broker is the judge of its size.
       if (records.length > 0 && bytes + size > this.maxBytes) break;
       records.push(record);
