@@ -81,13 +81,15 @@ function* chunks(events, eventJson, batchId) {
 const children = {
   async ours(events, brokers, topic) {
     const { DataExporter, silentLogger } = await importDist('core');
+    const retried = [];
+    const logger = { ...silentLogger, info: (fields) => fields.err && retried.push(fields.err.message) };
     const { KafkaExporter } = await importDist('kafka');
     const started = performance.now();
     const data = new DataExporter({
       exporter: new KafkaExporter({ topic, addresses: brokers.split(',') }),
       // Every event is held until exported: the bench adds them all at once.
       maxPendingEvents: Math.max(events.length, 200_000),
-      logger: silentLogger,
+      logger,
       exportAtExit: false,
     });
     for (const event of events) data.add(event);
@@ -96,6 +98,7 @@ const children = {
     await data.close();
     const stats = data.stats();
     if (stats.exported !== events.length) throw new Error(`ours: exported ${JSON.stringify(stats)}`);
+    if (stats.retries > 0) console.error(`  ours: ${stats.retries} retries (${retried.join('; ')})`);
     return seconds;
   },
 

@@ -109,13 +109,25 @@ export class KafkaExporter implements Exporter {
       context.batchId,
       partitions,
     );
-    for (let chunk = chunker.next(); chunk !== undefined; chunk = chunker.next()) {
-      const outcome = signal.aborted
-        ? { undelivered: chunk.indexes, partitions: [], errors: [signal.reason], aborted: true }
-        : await this.#sendChunk(session, chunker, chunk, signal);
+    for (let chunk = chunker.next(); chunk !== undefined; ) {
+      let outcome: ChunkOutcome;
+      let next: Chunk | undefined;
+      if (signal.aborted) {
+        outcome = { undelivered: chunk.indexes, partitions: [], errors: [signal.reason], aborted: true };
+      } else {
+        const sending = this.#sendChunk(session, chunker, chunk, signal);
+        // The request is written once the event loop turns: build the next chunk while the broker
+        // works on it (the JSON of its events is most of our CPU time).
+        await new Promise(setImmediate);
+        next = chunker.next();
+        outcome = await sending;
+      }
+      chunk = next;
       if (outcome.undelivered.length === 0) continue;
-      // The chunk's undelivered part, the events after it and the rejected ones (rejected again, for
-      // good, on the retry) stay in the batch; the rest of the chunk counts as delivered.
+      // The chunk's undelivered part, the next chunk (built, not sent), the events after it and the
+      // rejected ones (rejected again, for good, on the retry) stay in the batch; the rest counts as
+      // delivered.
+      if (next) outcome.undelivered.push(...next.indexes);
       const undelivered = [...chunker.rejected, ...outcome.undelivered];
       for (let i = chunker.position; i < chunker.length; i++) undelivered.push(i);
       undelivered.sort((a, b) => a - b);
