@@ -2,7 +2,7 @@
 // The README's commands (`npm run demo`, `npm test`, `npm run bench`) on a fresh machine with
 // only Node and npm: bootstrap the pinned pnpm into a cache folder, install, build, then run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,15 +48,17 @@ process.env.DO_NOT_TRACK = '1';
 
 const pnpm = (args, options) => run(process.execPath, [pnpmBin(), ...args], options);
 
-// Runs the suite and ends with the plain `N passed, N failed` line that any CI reader understands.
-function vitest(args) {
+/** Test counts of every vitest run so far: the last line sums them up. */
+const totals = { passed: 0, failed: 0, skipped: 0 };
+
+// Runs vitest (with `node`, default this Node) and adds its counts to the totals.
+function vitest(args, node = process.execPath) {
   const report = join(root, '.vitest-results.json');
+  rmSync(report, { force: true });
   const result = spawnSync(
-    process.execPath,
+    node,
     [
-      pnpmBin(),
-      'exec',
-      'vitest',
+      join(root, 'node_modules', 'vitest', 'vitest.mjs'),
       'run',
       '--reporter=default',
       '--reporter=json',
@@ -69,12 +71,24 @@ function vitest(args) {
     const { numPassedTests, numFailedTests, numPendingTests, numTodoTests } = JSON.parse(
       readFileSync(report, 'utf8'),
     );
+    totals.passed += numPassedTests;
+    totals.failed += numFailedTests;
+    totals.skipped += numPendingTests + numTodoTests;
     process.stdout.write(
-      `\nTests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests + numTodoTests} skipped\n`,
+      `\nvitest on ${node === process.execPath ? `Node ${process.version}` : node}: ${numPassedTests} passed, ${numFailedTests} failed\n`,
     );
-  }
+  } else totals.failed++;
   return result.status ?? 1;
 }
+
+/** The unit tests (no peer needed) that also run on every other Node line of test-services/node. */
+const UNIT_PROJECTS = [
+  '@ff/exporter-core',
+  '@ff/exporter-testkit',
+  '@ff/exporter-file',
+  '@ff/exporter-webhook',
+  '@ff/exporter-config',
+];
 
 step('pnpm install', () => pnpm(['install', '--frozen-lockfile', '--prefer-offline']));
 step('build', () => pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']));
@@ -92,9 +106,23 @@ switch (task) {
     // The peers are started once for the whole run, in parallel, and stopped whatever the outcome.
     step('test peers up', () => run(process.execPath, ['test-services/peers.mjs', 'up']));
     {
-      const status = step('vitest', () => vitest(process.argv.slice(3)));
+      let status = step(`vitest (Node ${process.version})`, () => vitest(process.argv.slice(3)));
       step('test peers down', () =>
         spawnSync(process.execPath, ['test-services/peers.mjs', 'down'], { cwd: root, stdio: 'inherit' }),
+      );
+      if (process.argv.length === 3) {
+        const { NODE_VERSIONS, nodeBin } = await import('../test-services/node/index.mjs');
+        const projects = UNIT_PROJECTS.filter((name) =>
+          existsSync(join(root, 'packages', name.replace('@ff/exporter-', ''), 'package.json')),
+        ).flatMap((name) => ['--project', name]);
+        for (const version of NODE_VERSIONS) {
+          const code = step(`unit tests on Node ${version}`, () => vitest(projects, nodeBin(version)));
+          status ||= code;
+        }
+      }
+      // The plain closing line CI readers understand, summed over every run above.
+      process.stdout.write(
+        `\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`,
       );
       if (status !== 0) process.exit(status);
     }
@@ -102,10 +130,13 @@ switch (task) {
   case 'docs':
     step('API docs (TypeDoc) -> docs/api/', () => pnpm(['exec', 'typedoc']));
     break;
+  case 'release-dry':
+    run(process.execPath, ['scripts/release-dry.mjs']);
+    break;
   case 'bench':
     run(process.execPath, ['bench/run.mjs', ...process.argv.slice(3)]);
     break;
   default:
-    process.stderr.write('usage: node scripts/run.mjs demo|test|bench|docs\n');
+    process.stderr.write('usage: node scripts/run.mjs demo|test|bench|docs|release-dry\n');
     process.exit(2);
 }

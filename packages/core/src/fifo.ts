@@ -17,7 +17,9 @@ export class Fifo<T> {
   shift(): T | undefined {
     const chunk = this.#chunks[0];
     if (!chunk) return undefined;
-    const item = chunk[this.#head++] as T;
+    const item = chunk[this.#head] as T;
+    // Release the slot at once: a delivered event must not stay reachable until its chunk is done.
+    (chunk as (T | undefined)[])[this.#head++] = undefined;
     this.#length--;
     if (this.#head === chunk.length) {
       this.#chunks.shift();

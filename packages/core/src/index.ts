@@ -46,7 +46,12 @@ export {
   parseCsvRecords,
   parseJsonLines,
 } from './formats/parse.js';
-export { type FormatOption, type FormatSettings, resolveFormat } from './formats/resolve-format.js';
+export {
+  type FormatOption,
+  type FormatSettings,
+  PARQUET_CODECS,
+  resolveFormat,
+} from './formats/resolve-format.js';
 export { consoleLogger, type Logger, silentLogger } from './logger.js';
 export { DEFAULT_FILENAME, type ObjectNameOptions, ObjectNamer } from './object-name.js';
-export { type DataExporterOptions, DEFAULT_RETRY, type RetryOptions } from './options.js';
+export { type DataExporterOptions, DEFAULT_RETRY, meantKey, type RetryOptions } from './options.js';

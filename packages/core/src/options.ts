@@ -1,16 +1,17 @@
+import { MAX_TIMER_MS } from './backoff.js';
 import type { ExportableEvent } from './events.js';
 import type { Exporter } from './exporter.js';
 import { consoleLogger, type Logger, safeLogger } from './logger.js';
 
-/** Core's retry policy: exponential backoff with full jitter, bounded in attempts and elapsed time. */
+/** Core's retry policy: exponential backoff with full jitter, bounded by elapsed time. */
 export interface RetryOptions {
-  /** Attempts per batch, the first included. Default 5. */
+  /** Attempts per batch, the first included. Default Infinity: time (maxElapsedMs) bounds retries. */
   maxAttempts: number;
   /** Backoff ceiling of the first retry; doubles each retry. Default 1_000. */
   initialDelayMs: number;
   /** Largest backoff ceiling. Default 30_000. */
   maxDelayMs: number;
-  /** No retry starts later than this after the first attempt. Default 300_000. */
+  /** No retry starts later than this after the first attempt: a batch rides out this much outage. Default 300_000. */
   maxElapsedMs: number;
 }
 
@@ -26,10 +27,11 @@ export interface DataExporterOptions<E extends ExportableEvent = ExportableEvent
   maxEventsInMemory?: number;
   /** Hard bound on events held, buffered and in flight. Default 2 × maxEventsInMemory. */
   maxPendingEvents?: number;
-  /** Default 10_000. */
+  /** close()'s deadline. Default 10_000; Infinity: no limit. */
   closeTimeoutMs?: number;
-  /** Default: warnings and errors to the console. */
+  /** Called pino-style, `logger.warn({ err, exporter }, 'message')`. Default: warnings and errors to the console. */
   logger?: Logger;
+  /** Core's retry policy; keys left out (or undefined) keep their defaults. */
   retry?: Partial<RetryOptions>;
   /** One attempt's time limit; its signal is aborted then. Default 30_000. */
   exportTimeoutMs?: number;
@@ -39,6 +41,7 @@ export interface DataExporterOptions<E extends ExportableEvent = ExportableEvent
   exportAtExit?: boolean;
 }
 
+/** DataExporterOptions with every default applied. */
 export interface ResolvedOptions<E extends ExportableEvent> {
   exporter: Exporter<E>;
   name: string;
@@ -54,8 +57,9 @@ export interface ResolvedOptions<E extends ExportableEvent> {
   exportAtExit: boolean;
 }
 
+/** The retry defaults (decision 003): a batch rides out 5 minutes of outage, backoff at most 30 s. */
 export const DEFAULT_RETRY: RetryOptions = {
-  maxAttempts: 5,
+  maxAttempts: Number.POSITIVE_INFINITY,
   initialDelayMs: 1_000,
   maxDelayMs: 30_000,
   maxElapsedMs: 300_000,
@@ -66,21 +70,127 @@ function invalid(option: string, expected: string, got: unknown): never {
   throw new TypeError(`DataExporter option ${option} must be ${expected}, got ${shown}`);
 }
 
-function integer(option: string, value: unknown, min: number): number {
+function integer(option: string, value: unknown, min: number, minName = String(min)): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    invalid(option, `an integer >= ${min}`, value);
+    invalid(option, `an integer >= ${minName}`, value);
   }
   return value;
 }
 
-/** Node's timers take at most 2^31 - 1 ms; a longer delay silently fires after 1 ms instead. */
-const MAX_TIMER_MS = 2_147_483_647;
-
-function duration(option: string, value: unknown, min: number): number {
+function duration(option: string, value: unknown, min: number, orInfinity = false): number {
+  if (orInfinity && value === Number.POSITIVE_INFINITY) return value;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_TIMER_MS) {
-    invalid(option, `a number of ms from ${min} to ${MAX_TIMER_MS}`, value);
+    invalid(
+      option,
+      `a number of ms from ${min} to ${MAX_TIMER_MS}${orInfinity ? ', or Infinity' : ''}`,
+      value,
+    );
   }
   return value;
+}
+
+const OPTIONS: readonly (keyof DataExporterOptions)[] = [
+  'exporter',
+  'name',
+  'eventType',
+  'flushIntervalMs',
+  'maxEventsInMemory',
+  'maxPendingEvents',
+  'closeTimeoutMs',
+  'logger',
+  'retry',
+  'exportTimeoutMs',
+  'streamConcurrency',
+  'exportAtExit',
+];
+const RETRY_OPTIONS: readonly (keyof RetryOptions)[] = [
+  'maxAttempts',
+  'initialDelayMs',
+  'maxDelayMs',
+  'maxElapsedMs',
+];
+/** GO Feature Flag's names and other likely slips, with the option meant. */
+const MEANT: Record<string, string> = {
+  flushinterval: 'flushIntervalMs',
+  maxeventinmemory: 'maxEventsInMemory',
+  closetimeout: 'closeTimeoutMs',
+  exporttimeout: 'exportTimeoutMs',
+  timeout: 'exportTimeoutMs',
+  timeoutms: 'exportTimeoutMs',
+  maxpendingevent: 'maxPendingEvents',
+  retries: 'retry',
+  maxretries: 'maxAttempts',
+  attempts: 'maxAttempts',
+};
+
+/** The known key `key` was probably meant to be: same letters in another case, an alias, or a near spelling. */
+export function meantKey(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  const same = known.find((k) => k.toLowerCase() === lower);
+  if (same) return same;
+  const alias = MEANT[lower];
+  if (alias && known.includes(alias)) return alias;
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        (previous[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length] as number;
+}
+
+/** Unknown keys are refused: a misspelt option that silently did nothing would be found in production. */
+function refuseUnknownKeys(where: string, object: object, known: readonly string[]): void {
+  for (const key of Object.keys(object)) {
+    if (known.includes(key)) continue;
+    const meant = meantKey(key, known);
+    throw new TypeError(
+      `DataExporter ${where} has no option ${key}${meant ? ` (did you mean ${meant}?)` : ''}; known: ${known.join(', ')}`,
+    );
+  }
+}
+
+/** Keys whose value is undefined mean "the default", as at the top level. */
+function definedOnly<T extends object>(object: T): Partial<T> {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/**
+ * A `{ timeoutMs }` argument of flush() or close(): `fallback` when absent, Infinity for no limit.
+ * Throws a TypeError naming the argument for anything but a number >= 0.
+ */
+export function callTimeout(method: 'flush' | 'close', options: unknown, fallback: number): number {
+  if (options === undefined || options === null) return fallback;
+  if (typeof options !== 'object') {
+    throw new TypeError(
+      `${method}() takes an options object like { timeoutMs: 5000 }, got ${String(options)}`,
+    );
+  }
+  const { timeoutMs } = options as { timeoutMs?: unknown };
+  if (timeoutMs === undefined) return fallback;
+  if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
+    const shown = typeof timeoutMs === 'string' ? `'${timeoutMs}'` : String(timeoutMs);
+    throw new TypeError(
+      `${method}({ timeoutMs }) must be a number of ms >= 0, or Infinity for no limit, got ${shown}`,
+    );
+  }
+  return timeoutMs;
 }
 
 /** Applies the defaults and throws a TypeError naming the first invalid option. */
@@ -88,9 +198,15 @@ export function resolveOptions<E extends ExportableEvent>(
   options: DataExporterOptions<E>,
 ): ResolvedOptions<E> {
   if (typeof options !== 'object' || options === null) invalid('options', 'an object', options);
+  refuseUnknownKeys('options', options, OPTIONS);
   const { exporter } = options;
-  if (typeof exporter?.export !== 'function' || typeof exporter.isBulk !== 'function') {
-    invalid('exporter', 'an object with isBulk() and export()', exporter);
+  if (typeof exporter !== 'object' || exporter === null) {
+    invalid('exporter', 'an Exporter (an object with isBulk() and export())', exporter);
+  }
+  for (const method of ['isBulk', 'export'] as const) {
+    if (typeof exporter[method] !== 'function') {
+      throw new TypeError(`DataExporter option exporter must be an Exporter: missing ${method}()`);
+    }
   }
   const eventType = options.eventType ?? 'feature';
   if (eventType !== 'feature' && eventType !== 'tracking')
@@ -110,22 +226,30 @@ export function resolveOptions<E extends ExportableEvent>(
     'maxPendingEvents',
     options.maxPendingEvents ?? preferred.maxPendingEvents ?? 2 * maxEventsInMemory,
     maxEventsInMemory,
+    `maxEventsInMemory (${maxEventsInMemory})`,
   );
   if (options.retry !== undefined && (typeof options.retry !== 'object' || options.retry === null)) {
     invalid('retry', 'an object', options.retry);
   }
-  const retry = { ...DEFAULT_RETRY, ...options.retry };
-  integer('retry.maxAttempts', retry.maxAttempts, 1);
+  if (options.retry) refuseUnknownKeys('option retry', options.retry, RETRY_OPTIONS);
+  const retry: RetryOptions = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) };
+  if (retry.maxAttempts !== Number.POSITIVE_INFINITY) integer('retry.maxAttempts', retry.maxAttempts, 1);
   duration('retry.initialDelayMs', retry.initialDelayMs, 0);
   duration('retry.maxDelayMs', retry.maxDelayMs, retry.initialDelayMs);
   duration('retry.maxElapsedMs', retry.maxElapsedMs, 0);
 
   const logger = options.logger ?? consoleLogger;
   // All four levels are called; a missing one would throw inside an export and go unhandled.
-  if (
-    !(['debug', 'info', 'warn', 'error'] as const).every((level) => typeof logger?.[level] === 'function')
-  ) {
+  if (typeof logger !== 'object' || logger === null) {
     invalid('logger', 'a pino-style logger with debug, info, warn and error', logger);
+  }
+  const missing = (['debug', 'info', 'warn', 'error'] as const).filter(
+    (level) => typeof logger[level] !== 'function',
+  );
+  if (missing.length > 0) {
+    throw new TypeError(
+      `DataExporter option logger must be a pino-style logger with debug, info, warn and error: missing method ${missing.join(', ')}`,
+    );
   }
   const exportAtExit = options.exportAtExit ?? true;
   if (typeof exportAtExit !== 'boolean') invalid('exportAtExit', 'a boolean', exportAtExit);
@@ -141,7 +265,7 @@ export function resolveOptions<E extends ExportableEvent>(
     ),
     maxEventsInMemory,
     maxPendingEvents,
-    closeTimeoutMs: duration('closeTimeoutMs', options.closeTimeoutMs ?? 10_000, 0),
+    closeTimeoutMs: duration('closeTimeoutMs', options.closeTimeoutMs ?? 10_000, 0, true),
     logger: safeLogger(logger),
     retry,
     exportTimeoutMs: duration(

@@ -138,3 +138,36 @@ describe('node:diagnostics_channel events (DESIGN §4.9)', () => {
     expect(seen.dropped.every((m) => m.exporter === 'diag-dropped')).toBe(true);
   });
 });
+
+describe('diagnostics are published after the counters change', () => {
+  it('a subscriber reading stats() sees the numbers the message reports', async () => {
+    const de = makeDataExporter({
+      name: 'diag-order',
+      maxEventsInMemory: 2,
+      maxPendingEvents: 2,
+      exporter: new RecordingExporter({
+        behaviour: (call) => {
+          if (call.index === 0) throw new ExportError('busy');
+          if (call.index === 1) return { rejected: [0] };
+        },
+      }),
+    });
+    const snapshots: Record<string, ReturnType<typeof de.stats>[]> = {};
+    for (const kind of Object.keys(diagnostics) as Kind[]) {
+      const onMessage = (message: unknown) => {
+        if ((message as DiagnosticsMessage).exporter !== 'diag-order') return;
+        snapshots[kind] ??= [];
+        snapshots[kind].push(de.stats());
+      };
+      diagnostics[kind].subscribe(onMessage);
+      unsubscribers.push(() => diagnostics[kind].unsubscribe(onMessage));
+    }
+    for (let i = 0; i < 3; i++) de.add(featureEvent(i));
+    await de.flush();
+    expect(snapshots.dropped?.[0]).toMatchObject({ dropped: 1 });
+    expect(snapshots.retried?.[0]).toMatchObject({ retries: 1 });
+    expect(snapshots.failed?.[0]).toMatchObject({ failed: 1 });
+    expect(snapshots.exported?.[0]).toMatchObject({ exported: 1, pending: 0 });
+    await de.close({ timeoutMs: 1_000 });
+  });
+});

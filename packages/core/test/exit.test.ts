@@ -72,4 +72,30 @@ describe('process exit', () => {
     },
     15_000,
   );
+
+  it.skipIf(!built)(
+    `a sink answering Retry-After: 60 does not hold a finished script past its 2 s close deadline${needsDist}`,
+    async () => {
+      const result = await run('retry-after-exit.mjs', [], 20_000);
+      expect(result.killed, 'still running after 20 s').toBe(false);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.ms).toBeLessThan(5_000);
+      // One attempt, then the last one at close (the Retry-After ends past the deadline), then failed.
+      expect(result.stdout).toContain('attempts=2');
+      expect(result.stdout).toContain('"received":1,"exported":0,"dropped":0,"failed":1,"pending":0');
+    },
+    30_000,
+  );
+
+  it.skipIf(!built)(
+    `at natural exit a Retry-After that ends before the deadline is waited out and the batch delivered${needsDist}`,
+    async () => {
+      const result = await run('close-retry-after-exit.mjs');
+      expect(result.killed).toBe(false);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain('attempts=2');
+      expect(result.stdout).toContain('"received":1,"exported":1,"dropped":0,"failed":0,"pending":0');
+    },
+    15_000,
+  );
 });

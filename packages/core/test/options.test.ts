@@ -145,3 +145,57 @@ describe('defaults', () => {
     expect(recording.calls.map((c) => c.events.length)).toEqual([1, 1, 1]);
   });
 });
+
+describe('DataExporter options: unknown keys and precise messages (issue 6)', () => {
+  it.each<[Record<string, unknown>, RegExp]>([
+    [{ flushInterval: 1_000 }, /no option flushInterval \(did you mean flushIntervalMs\?\)/],
+    [{ maxEventInMemory: 10 }, /no option maxEventInMemory \(did you mean maxEventsInMemory\?\)/],
+    [{ flushIntervalMS: 10 }, /did you mean flushIntervalMs\?/],
+    [{ maxPendingEvent: 10 }, /did you mean maxPendingEvents\?/],
+    [{ colour: 'red' }, /no option colour; known: exporter, name/],
+    [{ retry: { maxAttempt: 3 } }, /retry has no option maxAttempt \(did you mean maxAttempts\?\)/],
+  ])('refuses %j', (options, message) => {
+    expect(() => build(options)).toThrow(TypeError);
+    expect(() => build(options)).toThrow(message);
+  });
+
+  it('says what exactly is wrong with maxPendingEvents, the logger and the exporter', () => {
+    expect(() => build({ maxEventsInMemory: 1_000, maxPendingEvents: 500 })).toThrow(
+      'maxPendingEvents must be an integer >= maxEventsInMemory (1000), got 500',
+    );
+    expect(() => build({ logger: { debug() {}, warn() {}, error() {} } })).toThrow('missing method info');
+    expect(() => build({ exporter: { export: async () => {} } })).toThrow('missing isBulk()');
+    expect(() => build({ exporter: { isBulk: () => true } })).toThrow('missing export()');
+  });
+
+  it('accepts closeTimeoutMs: Infinity and retry.maxAttempts: Infinity', async () => {
+    const de = build({
+      closeTimeoutMs: Number.POSITIVE_INFINITY,
+      retry: { maxAttempts: Number.POSITIVE_INFINITY },
+    });
+    await de.close({ timeoutMs: 100 });
+  });
+});
+
+describe('batchingDefaults an exporter declares', () => {
+  it('are read once and lose to options given explicitly', async () => {
+    const preferring = Object.assign(new RecordingExporter(), {
+      batchingDefaults: { flushIntervalMs: 20, maxEventsInMemory: 3 },
+    });
+    const de = makeDataExporter({ exporter: preferring, flushIntervalMs: undefined });
+    de.add(featureEvent(0));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(preferring.calls).toHaveLength(1); // cut by the 20 ms interval, not the 60 s default
+    for (let i = 0; i < 3; i++) de.add(featureEvent(i));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(preferring.calls).toHaveLength(2); // cut by its maxEventsInMemory of 3
+    await de.close({ timeoutMs: 1_000 });
+
+    const explicit = Object.assign(new RecordingExporter(), { batchingDefaults: { flushIntervalMs: 20 } });
+    const de2 = makeDataExporter({ exporter: explicit, flushIntervalMs: 60_000 });
+    de2.add(featureEvent(0));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(explicit.calls).toHaveLength(0);
+    await de2.close({ timeoutMs: 1_000 });
+  });
+});

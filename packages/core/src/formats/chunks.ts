@@ -6,9 +6,14 @@ const CHUNK_CHARS = 1 << 20;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Events tried between two looks at the clock, and how long encoding may hold the event loop. */
+const CHECK_EVERY = 256;
+const MAX_STALL_MS = 10;
+
 /**
- * Encodes events one line each into ~1 MB chunks. Yields to the event loop between chunks so a large
- * batch never blocks the process for long. An event whose `line` throws is reported and skipped.
+ * Encodes events one line each into ~1 MB chunks. Yields to the event loop between chunks, and by
+ * work done (events tried, not bytes written: a failing event writes none), so no batch, good or
+ * bad, blocks the process for long. An event whose `line` throws is reported and skipped.
  */
 export async function* encodeLines<E extends ExportableEvent>(
   events: readonly E[],
@@ -16,7 +21,12 @@ export async function* encodeLines<E extends ExportableEvent>(
   onInvalid: OnInvalidEvent,
 ): AsyncGenerator<Uint8Array> {
   let chunk = '';
+  let turnStarted = performance.now();
   for (let i = 0; i < events.length; i++) {
+    if (i % CHECK_EVERY === CHECK_EVERY - 1 && performance.now() - turnStarted > MAX_STALL_MS) {
+      await nextTurn();
+      turnStarted = performance.now();
+    }
     try {
       chunk += line(events[i] as E);
     } catch (err) {
@@ -27,6 +37,7 @@ export async function* encodeLines<E extends ExportableEvent>(
       yield Buffer.from(chunk);
       chunk = '';
       await nextTurn();
+      turnStarted = performance.now();
     }
   }
   if (chunk.length > 0) yield Buffer.from(chunk);

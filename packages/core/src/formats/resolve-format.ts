@@ -7,6 +7,18 @@ import { jsonLines } from './json-lines.js';
 /** What a `format` option takes: a name (any case, as GO Feature Flag) or a Format value. */
 export type FormatOption = 'json' | 'csv' | 'parquet' | (string & {}) | Format;
 
+/** Parquet's codec names (parquet-format's CompressionCodec): what GO Feature Flag's `parquetCompressionCodec` takes. */
+export const PARQUET_CODECS = [
+  'UNCOMPRESSED',
+  'SNAPPY',
+  'GZIP',
+  'LZO',
+  'BROTLI',
+  'LZ4',
+  'ZSTD',
+  'LZ4_RAW',
+] as const;
+
 export interface FormatSettings {
   csvTemplate?: string;
   /** GO Feature Flag's `parquetCompressionCodec`, passed to `parquet({ compression })`. */
