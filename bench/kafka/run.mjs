@@ -30,7 +30,14 @@ const PARTITIONS = 3;
 const MAX_REQUEST_BYTES = 1_000_000;
 
 function parseArgs(argv) {
-  const options = { n: 1_000_000, runs: 3, only: undefined, brokers: undefined, child: undefined, topic: undefined };
+  const options = {
+    n: 1_000_000,
+    runs: 3,
+    only: undefined,
+    brokers: undefined,
+    child: undefined,
+    topic: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => argv[++i];
@@ -66,7 +73,8 @@ function* chunks(events, eventJson, batchId) {
     const value = Buffer.from(eventJson(events[i]));
     const key = Buffer.from(events[i].userKey);
     const index = Buffer.from(String(i), 'latin1');
-    const size = value.length + key.length + idKey.length + idValue.length + indexKey.length + index.length + 24;
+    const size =
+      value.length + key.length + idKey.length + idValue.length + indexKey.length + index.length + 24;
     if (records.length > 0 && bytes + size > MAX_REQUEST_BYTES) {
       yield records;
       records = [];
@@ -139,7 +147,11 @@ const children = {
     const { eventJson } = await importDist('core');
     const { Kafka, logLevel } = requireFromKafka('kafkajs');
     const started = performance.now();
-    const kafka = new Kafka({ clientId: 'bench-kafkajs', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'bench-kafkajs',
+      brokers: brokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
     // Its idempotent producer refuses retries < 1 and more than one request in flight.
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
@@ -169,7 +181,16 @@ async function child(options) {
 function runNodeChild(name, options, topic) {
   const result = spawnSync(
     process.execPath,
-    [fileURLToPath(import.meta.url), String(options.n), '--child', name, '--brokers', options.brokers, '--topic', topic],
+    [
+      fileURLToPath(import.meta.url),
+      String(options.n),
+      '--child',
+      name,
+      '--brokers',
+      options.brokers,
+      '--topic',
+      topic,
+    ],
     { encoding: 'utf8', maxBuffer: 16 << 20, stdio: ['ignore', 'pipe', 'inherit'], timeout: 900_000 },
   );
   if (result.status !== 0) throw new Error(`${name} failed (exit ${result.status ?? result.signal})`);
@@ -233,7 +254,9 @@ function buildGo() {
   if (existsSync(binary)) return { binary };
   mkdirSync(dirname(binary), { recursive: true });
   const go = spawnSync('go', ['build', '-o', binary, '.'], { cwd: dir, stdio: 'inherit' });
-  return go.status === 0 ? { binary } : { skip: 'go build failed (Go 1.26 and the Go module proxy needed once)' };
+  return go.status === 0
+    ? { binary }
+    : { skip: 'go build failed (Go 1.26 and the Go module proxy needed once)' };
 }
 
 class GoServer {
@@ -282,7 +305,11 @@ class GoServer {
 
 async function admin(brokers) {
   const { Kafka, logLevel } = requireFromKafka('kafkajs');
-  const client = new Kafka({ clientId: 'bench-admin', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  const client = new Kafka({
+    clientId: 'bench-admin',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await client.connect();
   return client;
 }
@@ -319,17 +346,27 @@ async function main() {
         skipped.goff = go.skip;
         skipped['goff-mgr'] = go.skip;
       } else {
-        goServer = new GoServer(go.binary, ['-n', String(options.n), '-manager-n', String(managerN), '-brokers', options.brokers]);
+        goServer = new GoServer(go.binary, [
+          '-n',
+          String(options.n),
+          '-manager-n',
+          String(managerN),
+          '-brokers',
+          options.brokers,
+        ]);
         goMeta = await goServer.next();
       }
     }
-    const kcatInput = contenders.includes('kcat') && !skipped.kcat ? await writeKcatInput(options.n, work) : undefined;
+    const kcatInput =
+      contenders.includes('kcat') && !skipped.kcat ? await writeKcatInput(options.n, work) : undefined;
     const client = await admin(options.brokers);
     const info = machine();
     console.log(
       `Kafka producers on one broker (Kafka 4.1, KRaft, ${PARTITIONS} partitions): ${options.n.toLocaleString('en-US')} events (${managerN.toLocaleString('en-US')} for goff-mgr), median of ${options.runs} runs, order rotating`,
     );
-    console.log(`${info.nproc} x ${info.cpu}, Node ${info.node}, load ${info.load}, ${goMeta.module ?? ''} ${goMeta.go ?? ''}`);
+    console.log(
+      `${info.nproc} x ${info.cpu}, Node ${info.node}, load ${info.load}, ${goMeta.module ?? ''} ${goMeta.go ?? ''}`,
+    );
     const seconds = Object.fromEntries(contenders.map((c) => [c, []]));
     const live = contenders.filter((c) => !skipped[c]);
     for (let run = 0; run < options.runs; run++) {
@@ -347,7 +384,9 @@ async function main() {
         if (landed < expected) throw new Error(`${name}: ${landed} records landed, expected ${expected}`);
         await client.deleteTopics({ topics: [topic] });
         seconds[name].push(s);
-        console.log(`  run ${run + 1} ${name}: ${s.toFixed(2)} s, ${Math.round(expected / s).toLocaleString('en-US')} events/s`);
+        console.log(
+          `  run ${run + 1} ${name}: ${s.toFixed(2)} s, ${Math.round(expected / s).toLocaleString('en-US')} events/s`,
+        );
       }
     }
     await client.disconnect();
@@ -393,7 +432,13 @@ async function main() {
           met: test ? test(r) : undefined,
         };
       });
-    saveResults('kafka', rows, { events: options.n, managerEvents: managerN, runs: options.runs, seconds, goff: goMeta });
+    saveResults('kafka', rows, {
+      events: options.n,
+      managerEvents: managerN,
+      runs: options.runs,
+      seconds,
+      goff: goMeta,
+    });
     console.log(JSON.stringify({ bench: 'kafka', events: options.n, seconds, rows }));
   } finally {
     await goServer?.close();
@@ -406,4 +451,3 @@ main().catch((err) => {
   console.error(err instanceof Error ? (err.stack ?? err.message) : err);
   process.exit(1);
 });
-
