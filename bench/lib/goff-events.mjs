@@ -1,5 +1,5 @@
-// Event i of the benchmark's fixed sequence, the same on every side: mirrors makeEvent in
-// goff/main.go (and bench/goff's), shaped as createFeatureEvent shapes events (metadata only when
+// Event i of the benchmarks against GO Feature Flag (bench/goff, bench/kafka), the same on every
+// side: mirrors makeEvent in bench/goff/main.go and bench/kafka/goff/main.go, shaped as createFeatureEvent shapes events (metadata only when
 // there is some; an object value's keys in Go's sorted order, so the JSON is byte-identical).
 export function makeEvent(i) {
   let value;
