@@ -18,8 +18,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cacheDir } from '../../test-services/cache.mjs';
 import { start, stop } from '../../test-services/kafka/index.mjs';
+import { makeEvent } from '../lib/goff-events.mjs';
 import { machine, median, printTable, saveResults } from '../lib/report.mjs';
-import { makeEvent } from './events.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');

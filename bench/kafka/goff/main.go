@@ -28,7 +28,7 @@ import (
 const modulePath = "github.com/thomaspoignant/go-feature-flag"
 
 // makeEvent is event i of the benchmark's fixed sequence, as in bench/goff/main.go and
-// bench/kafka/events.mjs.
+// bench/lib/goff-events.mjs.
 func makeEvent(i int) exporter.FeatureEvent {
 	contextKind := "user"
 	if i%7 == 0 {
