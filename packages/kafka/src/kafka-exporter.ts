@@ -215,7 +215,8 @@ export class KafkaExporter implements Exporter {
       const sending = this.#sendPartitions(session, chunker, byPartition);
       outcome = await untilAborted(sending, signal).catch(
         (): ChunkOutcome => ({
-          undelivered: chunk.indexes,
+          // Partitions acknowledged in an earlier round stay delivered.
+          undelivered: [...byPartition.values()].flatMap((group) => group.indexes),
           partitions: [],
           errors: [signal.reason],
           aborted: true,
@@ -231,7 +232,8 @@ export class KafkaExporter implements Exporter {
         if (!outcome.partitions.includes(partition)) byPartition.delete(partition);
       }
       session.producer.clearMetadata();
-      await sleep(STALE_PAUSE_MS * (round + 1));
+      // An abort ends the pause; the next round then reports the chunk undelivered at once.
+      await sleep(STALE_PAUSE_MS * (round + 1), undefined, { signal }).catch(() => undefined);
     }
   }
 
