@@ -28,6 +28,7 @@ import { cpus, homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { makeEvent } from '../lib/goff-events.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -35,40 +36,9 @@ const packages = join(root, 'packages');
 const FORMATS = ['json', 'csv', 'parquet'];
 
 // ---------------------------------------------------------------------------------------------------
-// The events: event i, exactly as makeEvent in main.go (the Go side), shaped as createFeatureEvent
-// shapes them (metadata only when there is some).
+// The events: event i, exactly as makeEvent in main.go (the Go side), from bench/lib.
 
-export function makeEvent(i) {
-  let value;
-  switch (i % 4) {
-    case 0:
-      value = i % 8 === 0;
-      break;
-    case 1:
-      value = `value-${i % 100}`;
-      break;
-    case 2:
-      value = i % 1000;
-      break;
-    default:
-      // Keys in Go's json.Marshal order (sorted), so the JSON Lines are byte-identical.
-      value = { enabled: true, id: i % 50, name: `obj-${i % 50}` };
-  }
-  const event = {
-    kind: 'feature',
-    contextKind: i % 7 === 0 ? 'anonymousUser' : 'user',
-    userKey: `user-${i}`,
-    creationDate: 1700000000,
-    key: `flag-${i % 20}`,
-    variation: `v${i % 3}`,
-    value,
-    default: i % 50 === 0,
-    version: '1',
-    source: 'SERVER',
-  };
-  if (i % 10 === 0) event.metadata = { env: 'prod', region: 'eu-west-1' };
-  return event;
-}
+export { makeEvent };
 
 function makeEvents(n) {
   const events = new Array(n);
