@@ -6,7 +6,7 @@ Evaluates feature flags for simulated users through OpenFeature, exports every e
 tracking event with the exporters of a GO Feature Flag relay-proxy config, then reads the files back.
 
 Options:
-  --evaluations <n>    flag evaluations to run (default 300000)
+  --evaluations <n>    flag evaluations to run (default 100000)
   --users <n>          simulated users (default 20000)
   --output-dir <dir>   where the files go; the config's relative outputDirs are inside it,
                        emptied first (default demo-output)
@@ -53,7 +53,7 @@ export function readArgs(argv: string[]): DemoArgs {
       strict: true,
       allowPositionals: false,
       options: {
-        evaluations: { type: 'string', default: '300000' },
+        evaluations: { type: 'string', default: '100000' },
         users: { type: 'string', default: '20000' },
         'output-dir': { type: 'string', default: 'demo-output' },
         config: { type: 'string' },
