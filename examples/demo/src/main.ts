@@ -54,6 +54,12 @@ async function run(): Promise<boolean> {
   // The config's relative outputDirs are resolved against the output dir (cwd), which is emptied first.
   // The exporter packages are the demo's own dependencies, so the demo loads them.
   const plan = planExporters(config, { cwd: outputDir });
+  const other = plan.exporters.find((planned) => planned.kind !== 'file');
+  if (other) {
+    throw new UsageError(
+      `the demo reads its files back, so every exporter must be kind: file (${other.at} is kind: ${other.kind})`,
+    );
+  }
   await rm(outputDir, { recursive: true, force: true });
   const events = await createExporter(config, {
     cwd: outputDir,
