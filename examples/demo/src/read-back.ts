@@ -42,9 +42,16 @@ async function queryParquet(dir: string, result: ReadBack): Promise<void> {
   }
 }
 
+export type Format = 'json' | 'csv' | 'parquet';
+
+async function filesOf(dir: string, format: Format): Promise<string[]> {
+  const names = await readdir(dir).catch(() => []);
+  return names.filter((name) => name.endsWith(`.${format}`)).sort();
+}
+
 /** Reads every file of one format back and counts events per flag and variation. */
-export async function readBack(dir: string, format: 'json' | 'csv' | 'parquet'): Promise<ReadBack> {
-  const names = (await readdir(dir)).filter((name) => name.endsWith(`.${format}`));
+export async function readBack(dir: string, format: Format): Promise<ReadBack> {
+  const names = await filesOf(dir, format);
   const result: ReadBack = { files: names.length, bytes: 0, events: 0, tally: new Map() };
   for (const name of names) result.bytes += (await stat(join(dir, name))).size;
   if (format === 'parquet') {
@@ -77,4 +84,35 @@ export function sameTally(a: Tally, b: Tally): boolean {
     for (const [variation, n] of variations) if (other.get(variation) !== n) return false;
   }
   return true;
+}
+
+export interface TrackingReadBack {
+  files: number;
+  bytes: number;
+  total: number;
+  /** tracking event name -> count */
+  events: Map<string, number>;
+}
+
+/** Reads tracking events back (JSON Lines): how many, of which event names. */
+export async function readTracking(dir: string): Promise<TrackingReadBack> {
+  const names = await filesOf(dir, 'json');
+  const result: TrackingReadBack = { files: names.length, bytes: 0, total: 0, events: new Map() };
+  for (const name of names) {
+    const text = await readFile(join(dir, name), 'utf8');
+    result.bytes += Buffer.byteLength(text);
+    for (const event of parseJsonLines(text) as { key: string }[]) {
+      result.events.set(event.key, (result.events.get(event.key) ?? 0) + 1);
+      result.total++;
+    }
+  }
+  return result;
+}
+
+/** The first record of the first JSON Lines file, parsed: what a newcomer looks at first. */
+export async function firstRecord(dir: string): Promise<unknown> {
+  const [name] = await filesOf(dir, 'json');
+  if (name === undefined) return undefined;
+  const [first] = parseJsonLines(await readFile(join(dir, name), 'utf8'));
+  return first;
 }
