@@ -5,6 +5,7 @@ import type { Logger } from './logger.js';
 export interface ExportContext {
   /** One per attempt: aborted by the export timeout, the close deadline or the caller. */
   signal: AbortSignal;
+  /** The DataExporter's logger (pino-style). */
   logger: Logger;
   /** Fixed when the batch is cut, the same on every retry: make retries idempotent with it. */
   batchId: string;
@@ -25,9 +26,13 @@ export type ExportResult = void | { rejected?: readonly number[] };
  * DataExporter explicitly win. Kafka, for one, wants a short flush interval (its linger).
  */
 export interface BatchingDefaults {
+  /** See DataExporterOptions.flushIntervalMs. */
   flushIntervalMs?: number;
+  /** See DataExporterOptions.maxEventsInMemory. */
   maxEventsInMemory?: number;
+  /** See DataExporterOptions.maxPendingEvents. */
   maxPendingEvents?: number;
+  /** See DataExporterOptions.exportTimeoutMs. */
   exportTimeoutMs?: number;
 }
 
@@ -37,6 +42,12 @@ export interface Exporter<E extends ExportableEvent = ExportableEvent> {
   isBulk(): boolean;
   /** The batching this exporter prefers; see BatchingDefaults. */
   readonly batchingDefaults?: BatchingDefaults;
+  /**
+   * Delivers `events` (one for a streaming exporter). Resolve when the sink confirmed them, with
+   * `{ rejected }` for those it refused for good; throw an ExportError to classify a failure.
+   * Settle soon after `context.signal` aborts.
+   */
   export(events: readonly E[], context: ExportContext): Promise<ExportResult>;
+  /** Releases the sink (connections, clients); bounded by the DataExporter's close deadline. */
   close?(): Promise<void>;
 }

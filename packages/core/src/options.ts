@@ -15,7 +15,9 @@ export interface RetryOptions {
   maxElapsedMs: number;
 }
 
+/** What a DataExporter is built with; every key but `exporter` has a default. Unknown keys are refused. */
 export interface DataExporterOptions<E extends ExportableEvent = ExportableEvent> {
+  /** The sink. Required. */
   exporter: Exporter<E>;
   /** In logs, stats and diagnostics. Default: the exporter's class name. */
   name?: string;
