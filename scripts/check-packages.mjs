@@ -32,7 +32,8 @@ for (const dir of readdirSync(join(root, 'packages'))) {
   }
   if (manifest.license !== 'MIT') say('license is not MIT');
   // A package may need a later 20.19.x (a dependency's own minimum), never an earlier line.
-  if (!/^>=20\.19(\.\d+)?$/.test(manifest.engines?.node ?? '')) say(`engines.node is not ${ENGINES} (or a later 20.19.x)`);
+  if (!/^>=20\.19(\.\d+)?$/.test(manifest.engines?.node ?? ''))
+    say(`engines.node is not ${ENGINES} (or a later 20.19.x)`);
   if (manifest.sideEffects !== false) say('sideEffects is not false');
   if (!Array.isArray(manifest.keywords) || manifest.keywords.length < 3) say('needs keywords (3 or more)');
   if (!manifest.description) say('needs a description');
