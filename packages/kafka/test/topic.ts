@@ -26,7 +26,17 @@ export async function readTopic(brokers: string, topic: string): Promise<ReadRec
   await admin.connect();
   let ends: { partition: number; high: string; low: string }[];
   try {
-    ends = await admin.fetchTopicOffsets(topic);
+    // Right after a topic is created the reader's metadata may name no leader yet: a retriable
+    // answer (NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE), asked again for up to 15 s.
+    for (let started = Date.now(); ; ) {
+      try {
+        ends = await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (err) {
+        if (!(err as { retriable?: boolean }).retriable || Date.now() - started > 15_000) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
   } finally {
     await admin.disconnect();
   }
