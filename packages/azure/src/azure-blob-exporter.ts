@@ -1,4 +1,4 @@
-import { BlobExporter, type BlobExporterOptions, meantKey } from '@ff/exporter-core';
+import { BlobExporter, type BlobExporterOptions, refuseUnknownKeys } from '@ff/exporter-core';
 import { AzureBlobStore } from './azure-blob-store.js';
 import { type ConnectionOptions, containerClientFactory } from './container-client.js';
 
@@ -44,13 +44,7 @@ export class AzureBlobExporter extends BlobExporter {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError('AzureBlobExporter options must be an object with at least container');
     }
-    for (const key of Object.keys(options)) {
-      if (KNOWN.includes(key as keyof AzureBlobExporterOptions)) continue;
-      const meant = meantKey(key, KNOWN);
-      throw new TypeError(
-        `AzureBlobExporter has no option ${key}${meant ? ` (did you mean ${meant}?)` : ''}`,
-      );
-    }
+    refuseUnknownKeys('AzureBlobExporter', options, KNOWN);
     const client = containerClientFactory(options);
     const blockSize = options.blockSize ?? 4 * MiB;
     if (!Number.isInteger(blockSize) || blockSize < 1 || blockSize > MAX_BLOCK_SIZE) {

@@ -48,4 +48,10 @@ export {
 } from './formats/resolve-format.js';
 export { consoleLogger, type Logger, silentLogger } from './logger.js';
 export { DEFAULT_FILENAME, type ObjectNameOptions, ObjectNamer } from './object-name.js';
-export { type DataExporterOptions, DEFAULT_RETRY, meantKey, type RetryOptions } from './options.js';
+export {
+  type DataExporterOptions,
+  DEFAULT_RETRY,
+  meantKey,
+  type RetryOptions,
+  refuseUnknownKeys,
+} from './options.js';

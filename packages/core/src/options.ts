@@ -157,13 +157,17 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] as number;
 }
 
-/** Unknown keys are refused: a misspelt option that silently did nothing would be found in production. */
-function refuseUnknownKeys(where: string, object: object, known: readonly string[]): void {
+/**
+ * Throws a TypeError naming the first key of `object` that is not in `known`, with the option
+ * probably meant: a misspelt option that silently did nothing would be found in production. For
+ * every exporter's options too (`owner`: 'KafkaExporter', …), so all say it the same way.
+ */
+export function refuseUnknownKeys(owner: string, object: object, known: readonly string[]): void {
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue;
     const meant = meantKey(key, known);
     throw new TypeError(
-      `DataExporter ${where} has no option ${key}${meant ? ` (did you mean ${meant}?)` : ''}; known: ${known.join(', ')}`,
+      `${owner} has no option ${key}${meant ? ` (did you mean ${meant}?)` : ''}; known: ${known.join(', ')}`,
     );
   }
 }
@@ -200,7 +204,7 @@ export function resolveOptions<E extends ExportableEvent>(
   options: DataExporterOptions<E>,
 ): ResolvedOptions<E> {
   if (typeof options !== 'object' || options === null) invalid('options', 'an object', options);
-  refuseUnknownKeys('options', options, OPTIONS);
+  refuseUnknownKeys('DataExporter', options, OPTIONS);
   const { exporter } = options;
   if (typeof exporter !== 'object' || exporter === null) {
     invalid('exporter', 'an Exporter (an object with isBulk() and export())', exporter);
@@ -233,7 +237,7 @@ export function resolveOptions<E extends ExportableEvent>(
   if (options.retry !== undefined && (typeof options.retry !== 'object' || options.retry === null)) {
     invalid('retry', 'an object', options.retry);
   }
-  if (options.retry) refuseUnknownKeys('option retry', options.retry, RETRY_OPTIONS);
+  if (options.retry) refuseUnknownKeys('DataExporter option retry', options.retry, RETRY_OPTIONS);
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) };
   if (retry.maxAttempts !== Number.POSITIVE_INFINITY) integer('retry.maxAttempts', retry.maxAttempts, 1);
   duration('retry.initialDelayMs', retry.initialDelayMs, 0);

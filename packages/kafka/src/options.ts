@@ -1,5 +1,5 @@
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import type { ExportableEvent } from '@ff/exporter-core';
+import { type ExportableEvent, refuseUnknownKeys } from '@ff/exporter-core';
 
 /** Which part of an event becomes the record's key (and so picks its partition). */
 export type KeyOption = 'userKey' | 'flagKey' | 'none' | ((event: ExportableEvent) => string | undefined);
@@ -88,34 +88,6 @@ function invalid(option: string, expected: string, got: unknown): never {
   throw new TypeError(`KafkaExporter option ${option} must be ${expected}, got ${shown}`);
 }
 
-/** The known option closest to a mistyped one (edit distance), if any is close. */
-function closest(name: string): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let previous = row[0] as number;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const current = row[j] as number;
-        row[j] = Math.min(
-          current + 1,
-          (row[j - 1] as number) + 1,
-          previous + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1),
-        );
-        previous = current;
-      }
-    }
-    return row[b.length] as number;
-  };
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const known of KNOWN) {
-    const d = distance(name, known);
-    if (d < bestDistance) [best, bestDistance] = [known, d];
-  }
-  return best;
-}
-
 function positiveInteger(option: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
@@ -127,14 +99,7 @@ function positiveInteger(option: string, value: unknown, fallback: number): numb
 /** Applies the defaults and throws a TypeError naming the first invalid option. */
 export function resolveOptions(options: KafkaExporterOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) invalid('options', 'an object', options);
-  for (const name of Object.keys(options)) {
-    if (!KNOWN.includes(name as keyof KafkaExporterOptions)) {
-      const meant = closest(name);
-      throw new TypeError(
-        `KafkaExporter: unknown option '${name}'${meant ? ` (did you mean '${meant}'?)` : ''}; known: ${KNOWN.join(', ')}`,
-      );
-    }
-  }
+  refuseUnknownKeys('KafkaExporter', options, KNOWN);
   const { topic, addresses } = options;
   if (typeof topic !== 'string' || !TOPIC.test(topic)) {
     invalid('topic', 'a Kafka topic name (letters, digits, ., _ and -, at most 249)', topic);

@@ -241,7 +241,7 @@ describe('options', () => {
     expect(make({ topic: 't', addresses: ['h:1'], compression: 'brotli' })).toThrow(/option compression/);
     expect(make({ topic: 't', addresses: ['h:1'], maxRequestBytes: 0 })).toThrow(/option maxRequestBytes/);
     expect(make({ topic: 't', addresses: ['h:1'], topics: ['x'] })).toThrow(
-      /unknown option 'topics' \(did you mean 'topic'\?\)/,
+      /KafkaExporter has no option topics \(did you mean topic\?\)/,
     );
   });
 

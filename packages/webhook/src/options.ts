@@ -1,6 +1,7 @@
 import type { Agent } from 'node:http';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { hostname } from 'node:os';
+import { refuseUnknownKeys } from '@ff/exporter-core';
 
 export interface WebhookExporterOptions {
   /** The receiver: an `http:` or `https:` URL. Required. */
@@ -79,13 +80,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Applies the defaults and throws a TypeError naming the first invalid option. */
 export function resolveOptions(options: WebhookExporterOptions): ResolvedWebhookOptions {
   if (!isRecord(options)) invalid('options', 'an object', options);
-  for (const key of Object.keys(options)) {
-    if ((KNOWN as readonly string[]).includes(key)) continue;
-    const meant = KNOWN.find((known) => known.toLowerCase() === key.toLowerCase());
-    throw new TypeError(
-      `WebhookExporter: unknown option '${key}'${meant ? `; did you mean '${meant}'?` : `; known: ${KNOWN.join(', ')}`}`,
-    );
-  }
+  refuseUnknownKeys('WebhookExporter', options, KNOWN);
 
   const { url, endpoint } = endpointOf(options.endpointUrl);
   const secret = options.secret;
