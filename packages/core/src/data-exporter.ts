@@ -1,4 +1,4 @@
-import { backoffDelay, MAX_TIMER_MS, nextTurn } from './backoff.js';
+import { backoffDelay } from './backoff.js';
 import { Attempt, Batch } from './batch.js';
 import { type DiagnosticsMessage, diagnostics } from './diagnostics.js';
 import type { ExportableEvent } from './events.js';
@@ -7,6 +7,7 @@ import { ExportError, isExportError } from './export-error.js';
 import type { ExportResult } from './exporter.js';
 import { Fifo } from './fifo.js';
 import { callTimeout, type DataExporterOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { MAX_TIMER_MS, nextTurn } from './timers.js';
 
 /** What a DataExporter did so far. `received = exported + dropped + failed + pending`, at every moment. */
 export interface ExporterStats {

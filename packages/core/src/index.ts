@@ -55,3 +55,4 @@ export {
   type RetryOptions,
   refuseUnknownKeys,
 } from './options.js';
+export { MAX_TIMER_MS, nextTurn } from './timers.js';

@@ -1,7 +1,7 @@
-import { MAX_TIMER_MS } from './backoff.js';
 import type { ExportableEvent } from './events.js';
 import type { Exporter } from './exporter.js';
 import { consoleLogger, type Logger, safeLogger } from './logger.js';
+import { MAX_TIMER_MS } from './timers.js';
 
 /** Core's retry policy: exponential backoff with full jitter, bounded by elapsed time. */
 export interface RetryOptions {

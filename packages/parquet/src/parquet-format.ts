@@ -1,4 +1,4 @@
-import type { ExportableEvent, Format, OnInvalidEvent } from '@ff/exporter-core';
+import { type ExportableEvent, type Format, nextTurn, type OnInvalidEvent } from '@ff/exporter-core';
 import { ParquetWriter } from 'hyparquet-writer';
 import { ChunkWriter } from './chunk-writer.js';
 import { featureRowGroup, type RowGroup, trackingRowGroup } from './columns.js';
@@ -33,8 +33,6 @@ export interface ParquetFormat extends Format {
 export const DEFAULT_ROW_GROUP_SIZE = 8192;
 export const PARQUET_CONTENT_TYPE = 'application/vnd.apache.parquet';
 const CREATED_BY = '@ff/exporter-parquet (hyparquet-writer)';
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * GO Feature Flag's Parquet format: their column names and types, one row per event, feature events

@@ -1,10 +1,8 @@
-import { type ExportableEvent, eventJson } from '@ff/exporter-core';
+import { type ExportableEvent, eventJson, nextTurn } from '@ff/exporter-core';
 
 /** ~1 MB strings: few Buffer conversions, far from V8's string limit, and a turn of the event loop between them. */
 const CHUNK_CHARS = 1 << 20;
 const BODY_END = ']}';
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** One request's body: events `start` to `end` (exclusive) of the batch, minus the unserialisable ones. */
 export interface EncodedPart {

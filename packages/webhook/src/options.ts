@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { hostname } from 'node:os';
-import { refuseUnknownKeys } from '@ff/exporter-core';
+import { MAX_TIMER_MS, refuseUnknownKeys } from '@ff/exporter-core';
 
 export interface WebhookExporterOptions {
   /** The receiver: an `http:` or `https:` URL. Required. */
@@ -63,8 +63,6 @@ const RESERVED = [
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Well under the 1 MB that common proxies accept by default (nginx's client_max_body_size). */
 export const DEFAULT_MAX_BATCH_BYTES = 512 * 1024;
-/** Node's timers take at most 2^31 - 1 ms. */
-const MAX_TIMER_MS = 2_147_483_647;
 /** Below this, most of each request would be the body's frame and headers. */
 const MIN_BATCH_BYTES = 1024;
 

@@ -10,6 +10,7 @@ import {
   type ExportResult,
   isExportError,
   isRetryableStatus,
+  nextTurn,
   parseRetryAfter,
 } from '@ff/exporter-core';
 import { type EncodedPart, encodePart } from './body.js';
@@ -240,8 +241,6 @@ interface Failure {
 /** Node's codes for a server certificate that fails verification: a setting to fix, not an outage to wait out. */
 const TLS_REFUSED =
   /^(?:ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_UNTRUSTED|CERT_REVOKED)$/;
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function range(start: number, end: number): number[] {
   const indexes: number[] = [];

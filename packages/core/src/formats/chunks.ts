@@ -1,10 +1,9 @@
 import type { ExportableEvent } from '../events.js';
+import { nextTurn } from '../timers.js';
 import { type OnInvalidEvent, toError } from './format.js';
 
 /** ~1 MB strings: one write each is far faster than a write per event, and far from V8's string limit. */
 const CHUNK_CHARS = 1 << 20;
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Events tried between two looks at the clock, and how long encoding may hold the event loop. */
 const CHECK_EVERY = 256;
